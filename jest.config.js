@@ -8,13 +8,11 @@ export default {
   moduleFileExtensions: ['ts', 'js', 'html'],
   testMatch: ['**/force-app/main/default/lwc/**/__tests__/**/*.test.ts'],
   modulePathIgnorePatterns: ['<rootDir>/.localdevserver', '<rootDir>/node_modules'],
-  setupFilesAfterEnv: ['<rootDir>/jest.setup.ts'],
-  moduleNameMapper: {
-    '^lightning/flowSupport$': '<rootDir>/force-app/test/jest-mocks/lightning/flowSupport',
-  },
+  setupFilesAfterEnv: [...jestConfig.setupFilesAfterEnv, '<rootDir>/jest.setup.ts'],
   collectCoverageFrom: ['force-app/main/default/lwc/**/*.ts', '!**/__tests__/**'],
   coverageThreshold: {
     global: { branches: 80, functions: 85, lines: 85, statements: 85 },
   },
+  coverageProvider: 'v8',
   passWithNoTests: false,
 };

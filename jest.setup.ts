@@ -1,7 +1,15 @@
-// Shared LWC test set-up: accessibility matchers, the DOM reset and flushPromises, once for all tests.
+// Shared LWC test set-up, loaded once for every test (jest `setupFilesAfterEnv`):
+// accessibility matchers, the DOM reset, and a global `flushPromises`.
 import { registerSa11yMatcher } from '@sa11y/jest';
 
+declare global {
+  /** Resolves after pending promise callbacks (wire emits, imperative calls, re-renders) have run. */
+  function flushPromises(): Promise<void>;
+}
+
 registerSa11yMatcher();
+
+globalThis.flushPromises = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 afterEach(() => {
   while (document.body.firstChild) {
@@ -10,7 +18,4 @@ afterEach(() => {
   jest.clearAllMocks();
 });
 
-/** Resolves after pending promise callbacks (wire emits, imperative calls) have run. */
-export function flushPromises(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
+export {};
