@@ -5,6 +5,7 @@
  *    credentials in string values (`redact` from errors.ts);
  * 3. a `logMethod` hook that runs the message string through `redact`.
  */
+import { format } from 'node:util';
 import { pino } from 'pino';
 import type { DestinationStream, Logger, LoggerOptions } from 'pino';
 import { isSecretKey, redact } from './errors.ts';
@@ -90,8 +91,15 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
     },
     hooks: {
       logMethod(args, method) {
-        const scrubbed = args.map((arg) => (typeof arg === 'string' ? redact(arg) : arg));
-        return method.apply(this, scrubbed as Parameters<typeof method>);
+        // Interpolate printf-style arguments first so `'key=%s', secret` is redacted as a whole.
+        const at = typeof args[0] === 'string' ? 0 : 1;
+        const template = args[at];
+        if (typeof template === 'string') {
+          const message = redact(format(template, ...args.slice(at + 1)));
+          const scrubbed = at === 0 ? [message] : [args[0], message];
+          return method.apply(this, scrubbed as Parameters<typeof method>);
+        }
+        return method.apply(this, args);
       },
     },
   };

@@ -30,20 +30,25 @@ export class FetchHttpClient implements HttpClient {
     const timeoutMs = request.timeoutMs ?? this.defaultTimeoutMs;
     const signal = AbortSignal.timeout(timeoutMs);
     const where = `${request.method} ${safeUrl(request.url)}`;
+    const { url, authorization } = splitUserinfo(request.url);
+    const headers: Record<string, string> = { ...this.#defaultHeaders, ...request.headers };
+    if (authorization && !Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')) {
+      headers['authorization'] = authorization;
+    }
     try {
-      const response = await this.#fetch(request.url, {
+      const response = await this.#fetch(url, {
         method: request.method,
-        headers: { ...this.#defaultHeaders, ...request.headers },
+        headers,
         body: request.body,
         signal,
         redirect: 'manual',
       });
       const body = await response.text();
-      const headers: Record<string, string> = {};
+      const responseHeaders: Record<string, string> = {};
       response.headers.forEach((value, name) => {
-        headers[name.toLowerCase()] = value;
+        responseHeaders[name.toLowerCase()] = value;
       });
-      return { status: response.status, headers, body };
+      return { status: response.status, headers: responseHeaders, body };
     } catch (error) {
       if (signal.aborted) {
         throw new ConnectionError(`${where} timed out after ${timeoutMs} ms`, {
@@ -58,6 +63,26 @@ export class FetchHttpClient implements HttpClient {
       });
     }
   }
+}
+
+/**
+ * fetch refuses URLs with userinfo; turn `https://key:x@host/…` into the URL without it and the
+ * matching Basic `Authorization` header.
+ */
+function splitUserinfo(url: string): { url: string; authorization?: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { url };
+  }
+  if (parsed.username === '' && parsed.password === '') return { url };
+  const user = decodeURIComponent(parsed.username);
+  const password = decodeURIComponent(parsed.password);
+  parsed.username = '';
+  parsed.password = '';
+  const token = Buffer.from(`${user}:${password}`, 'utf8').toString('base64');
+  return { url: parsed.toString(), authorization: `Basic ${token}` };
 }
 
 /** The URL without userinfo or query values that could carry secrets. */
