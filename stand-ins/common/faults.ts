@@ -5,7 +5,8 @@
  * matching rule with uses left applies.
  *
  * Install with `faults.fastifyHook(app)` before registering routes (an `onRequest` hook, so a
- * fault happens before auth and body parsing, like a proxy or the vendor's rate limiter would).
+ * fault happens before auth and body parsing, like a proxy or the vendor's rate limiter would;
+ * `dropResponse` uses an `onSend` hook to cut the connection after the route ran).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
@@ -18,7 +19,13 @@ export type FaultAction =
       headers?: Record<string, string>;
     }
   | { type: 'delay'; ms: number }
-  | { type: 'drop' };
+  /** Destroy the connection before the route runs: nothing was processed. */
+  | { type: 'drop' }
+  /**
+   * Let the route run (the write happens), then destroy the connection instead of answering:
+   * the client sees a transport error for a request that did succeed (the idempotency case).
+   */
+  | { type: 'dropResponse' };
 
 export interface FaultRule {
   match?: { method?: string; path?: string | RegExp };
@@ -118,12 +125,27 @@ export class FaultInjector {
   }
 
   fastifyHook(app: HookHost): void {
+    const dropAfter = new WeakSet<FastifyRequest>();
+    app.addHook(
+      'onSend',
+      async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+        if (dropAfter.has(request)) {
+          reply.hijack();
+          request.raw.socket.destroy();
+        }
+        return payload;
+      },
+    );
     app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
       const path = request.url.split('?', 1)[0] ?? request.url;
       const action = this.take(request.method, path);
       if (!action) return;
       if (action.type === 'delay') {
         await new Promise((resolve) => setTimeout(resolve, action.ms));
+        return;
+      }
+      if (action.type === 'dropResponse') {
+        dropAfter.add(request);
         return;
       }
       if (action.type === 'drop') {

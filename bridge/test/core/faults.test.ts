@@ -98,6 +98,35 @@ describe('FaultInjector on a fastify server', () => {
     assert.equal((await get('/customers.json')).status, 200, 'the server keeps serving');
   });
 
+  it('dropResponse runs the route, then cuts the connection instead of answering', async () => {
+    let created = 0;
+    const local = Fastify();
+    const injector = new FaultInjector();
+    injector.fastifyHook(local);
+    local.post('/subscriptions.json', async () => {
+      created++;
+      return { created };
+    });
+    const localUrl = await local.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      injector.add({ match: { method: 'POST' }, times: 1, action: { type: 'dropResponse' } });
+      const post = () =>
+        client.request({
+          method: 'POST',
+          url: `${localUrl}/subscriptions.json`,
+          headers: {},
+          body: '',
+        });
+      await assert.rejects(post(), ConnectionError);
+      assert.equal(created, 1, 'the write happened');
+      const response = await post();
+      assert.equal(response.status, 200);
+      assert.deepEqual(JSON.parse(response.body), { created: 2 });
+    } finally {
+      await local.close();
+    }
+  });
+
   it('the first matching rule with uses left wins', async () => {
     faults.add({ times: 1, action: { type: 'status', status: 500 } });
     faults.add({ times: 1, action: { type: 'status', status: 502 } });
