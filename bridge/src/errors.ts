@@ -269,7 +269,11 @@ export function redact(text: string): string {
   return (
     text
       // Authorization: Basic xxx / Bearer xxx
-      .replace(/\b(Basic|Bearer|Digest|Token)\s+[A-Za-z0-9._~+/=-]{4,}/g, `$1 ${MASK}`)
+      // (a credential token has a digit, an upper-case letter or base64 punctuation: "Basic auth" stays)
+      .replace(
+        /\b(Basic|Bearer|Digest|Token)\s+(?=[A-Za-z0-9._~+/=-]*[A-Z0-9+/=])[A-Za-z0-9._~+/=-]{8,}/g,
+        `$1 ${MASK}`,
+      )
       // scheme://user:pass@host
       .replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/:@]+(:[^\s/@]*)?@/gi, `$1${MASK}@`)
       // "apiKey": "value" / 'password': 'value'

@@ -1,0 +1,9 @@
+/**
+ * Every `billing-bridge` command, in help order. A new command is one file under
+ * bridge/src/cli/ exporting a `CliCommand`, plus one line here.
+ */
+import { configCommand } from './config.ts';
+import type { CliCommand } from './context.ts';
+import { simulateCommand } from './simulate.ts';
+
+export const COMMANDS: readonly CliCommand[] = [simulateCommand, configCommand];
