@@ -180,7 +180,19 @@ export const simulateCommand: CliCommand = {
       .action(async (provider: SimulatedProvider, flags: SimulateFlags) => {
         const options = simulatorOptions(provider, flags);
         const start = await loadSimulator(provider, ctx);
-        const sim = await start(options);
+        let sim: RunningSimulator;
+        try {
+          sim = await start(options);
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          const hint =
+            code === 'EADDRINUSE'
+              ? ` (port ${options.port} is in use; try --port 0 for any free port)`
+              : '';
+          throw new CliError(
+            `The ${provider} simulator did not start: ${(error as Error).message}${hint}`,
+          );
+        }
         const { label } = MODULES[provider];
         if (flags.json) {
           ctx.stdout(`${JSON.stringify({ provider, url: sim.url, site: sim.site })}\n`);

@@ -298,6 +298,24 @@ describe('billing-bridge simulate (in-process)', () => {
     });
   }
 
+  it('a simulator that cannot start is a clear error with a hint', async () => {
+    const run = await runInProcess(['simulate', 'chargebee', '--port', '4020'], {
+      importModule: async () => ({
+        startChargebeeSimulator: async () => {
+          throw Object.assign(
+            new Error('listen EADDRINUSE: address already in use 127.0.0.1:4020'),
+            {
+              code: 'EADDRINUSE',
+            },
+          );
+        },
+      }),
+    });
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /chargebee simulator did not start: listen EADDRINUSE/);
+    assert.match(run.stderr, /port 4020 is in use; try --port 0/);
+  });
+
   it('a simulator module without the expected export is a clear error', async () => {
     const run = await runInProcess(['simulate', 'maxio'], { importModule: async () => ({}) });
     assert.equal(run.code, 1);
