@@ -34,19 +34,17 @@ export function createProgram(
       writeErr: (text) => ctx.stderr(text),
     });
   for (const command of commands) command.register(program, ctx);
-  // Sub-commands inherit output and exit behaviour.
-  for (const sub of program.commands) {
-    sub.exitOverride().configureOutput({
-      writeOut: (text) => ctx.stdout(text),
-      writeErr: (text) => ctx.stderr(text),
-    });
-    for (const nested of sub.commands) {
-      nested.exitOverride().configureOutput({
+  // Every (nested) sub-command writes through ctx and throws instead of exiting.
+  const wire = (command: Command) => {
+    for (const sub of command.commands) {
+      sub.exitOverride().configureOutput({
         writeOut: (text) => ctx.stdout(text),
         writeErr: (text) => ctx.stderr(text),
       });
+      wire(sub);
     }
-  }
+  };
+  wire(program);
   return program;
 }
 
