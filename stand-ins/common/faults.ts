@@ -4,7 +4,8 @@
  * limited number of `times` or until cleared. Rules are checked in the order added; the first
  * matching rule with uses left applies.
  *
- * Install with `faults.fastifyHook(app)` before registering routes (an `onRequest` hook, so a
+ * Install with `faults.fastifyHook(app)` on the root instance before `listen`/`ready` (it then
+ * covers every route, plugins included). It is an `onRequest` hook, so a
  * fault happens before auth and body parsing, like a proxy or the vendor's rate limiter would;
  * `dropResponse` uses an `onSend` hook to cut the connection after the route ran).
  */
