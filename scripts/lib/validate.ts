@@ -1,0 +1,32 @@
+/** Runs every offline metadata check on an SFDX project. */
+import { join } from 'node:path';
+import { checkConvert } from './sdr-check.ts';
+import { checkSchema } from './schema-check.ts';
+import { checkCrossReferences } from './xref-check.ts';
+import { checkCoverage } from './coverage-check.ts';
+import { checkLwcTypeScript } from './lwc-check.ts';
+import { readTree } from './sfdx-tree.ts';
+import type { CheckResult } from './report.ts';
+
+export interface ValidateOptions {
+  root: string;
+  seedsDir: string;
+  /** Package directory inside the project; default force-app. */
+  packageDir?: string;
+  /** Coverage table; default docs/seed-coverage.json, skipped when null. */
+  coverageFile?: string | null;
+}
+
+export async function validateProject(options: ValidateOptions): Promise<CheckResult[]> {
+  const packageDir = join(options.root, options.packageDir ?? 'force-app');
+  const source = join(packageDir, 'main', 'default');
+  const tree = readTree(source);
+  const results = [await checkConvert(packageDir), checkSchema(tree), checkCrossReferences(tree)];
+  const coverageFile =
+    options.coverageFile === undefined
+      ? join(options.root, 'docs', 'seed-coverage.json')
+      : options.coverageFile;
+  if (coverageFile) results.push(checkCoverage(tree, coverageFile, options.seedsDir));
+  results.push(checkLwcTypeScript(options.root, join(source, 'lwc')));
+  return results;
+}
