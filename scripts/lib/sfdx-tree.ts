@@ -25,6 +25,9 @@ export interface FieldInfo {
   referenceTo?: string;
   relationshipName?: string;
   formula: boolean;
+  /** Picklist values (API names) and whether the picklist is restricted. */
+  picklistValues: string[];
+  restricted: boolean;
   file: string;
 }
 
@@ -86,6 +89,18 @@ export function texts(node: XmlNode, key: string): string[] {
   return list.filter((v): v is string => typeof v === 'string');
 }
 
+function picklistOf(doc: XmlNode): { picklistValues: string[]; restricted: boolean } {
+  const valueSet = children(doc, 'valueSet')[0];
+  const definition = valueSet ? children(valueSet, 'valueSetDefinition')[0] : undefined;
+  const values = definition
+    ? children(definition, 'value').map((v) => text(v, 'fullName') ?? '')
+    : [];
+  return {
+    picklistValues: values,
+    restricted: valueSet ? text(valueSet, 'restricted') === 'true' : false,
+  };
+}
+
 export function parseMetadataFile(path: string, root: string): MetadataFile {
   const parsed = parser.parse(readFileSync(path, 'utf8')) as XmlNode;
   const rootName = Object.keys(parsed)[0] ?? '';
@@ -137,6 +152,7 @@ export function readTree(root: string): SfdxTree {
         referenceTo: text(file.doc, 'referenceTo'),
         relationshipName: text(file.doc, 'relationshipName'),
         formula: text(file.doc, 'formula') !== undefined,
+        ...picklistOf(file.doc),
         file: file.rel,
       });
     } else if (file.root === 'CustomPermission') {

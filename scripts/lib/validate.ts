@@ -1,10 +1,12 @@
 /** Runs every offline metadata check on an SFDX project. */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkConvert } from './sdr-check.ts';
 import { checkSchema } from './schema-check.ts';
 import { checkCrossReferences } from './xref-check.ts';
 import { checkCoverage } from './coverage-check.ts';
 import { checkLwcTypeScript } from './lwc-check.ts';
+import { checkSampleData } from './data-check.ts';
 import { readTree } from './sfdx-tree.ts';
 import type { CheckResult } from './report.ts';
 
@@ -27,6 +29,8 @@ export async function validateProject(options: ValidateOptions): Promise<CheckRe
       ? join(options.root, 'docs', 'seed-coverage.json')
       : options.coverageFile;
   if (coverageFile) results.push(checkCoverage(tree, coverageFile, options.seedsDir));
+  const planFile = join(options.root, 'data', 'sample-data-plan.json');
+  if (existsSync(planFile)) results.push(checkSampleData(tree, planFile));
   results.push(checkLwcTypeScript(options.root, join(source, 'lwc')));
   return results;
 }

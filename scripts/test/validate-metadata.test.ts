@@ -82,6 +82,15 @@ function editCoverage(
   files[COVERAGE] = JSON.stringify(coverage);
 }
 
+function addData(files: Record<string, string>, fields: Record<string, unknown>): void {
+  files['data/sample-data-plan.json'] = JSON.stringify([
+    { sobject: 'Widget__c', saveRefs: true, resolveRefs: true, files: ['Widget__c.json'] },
+  ]);
+  files['data/Widget__c.json'] = JSON.stringify({
+    records: [{ attributes: { type: 'Widget__c', referenceId: 'W1' }, ...fields }],
+  });
+}
+
 describe('metadata validator', () => {
   test('a valid fixture project passes every check, with counts', async () => {
     const results = await run();
@@ -229,6 +238,21 @@ describe('metadata validator', () => {
           `<?xml version="1.0" encoding="UTF-8"?><LightningComponentBundle ${NS}><apiVersion>62.0</apiVersion><isExposed>false</isExposed></LightningComponentBundle>`;
       },
       /\.forceignore must list \*\*\/\*\.ts/,
+    ],
+    [
+      'sample data naming a missing field',
+      (f) => addData(f, { Name: 'W1', Weight__c: 3 }),
+      /field Widget__c\.Weight__c does not exist/,
+    ],
+    [
+      'sample data with a dangling reference',
+      (f) => addData(f, { Name: 'W1', Account__c: '@NoSuchAccount' }),
+      /refers to @NoSuchAccount, not saved by an earlier plan entry/,
+    ],
+    [
+      'sample data without a Name on a Text-named object',
+      (f) => addData(f, { Size__c: 'L' }),
+      /Widget__c needs a Name/,
     ],
   ];
   for (const [what, mutate, expected] of mustFail) {
