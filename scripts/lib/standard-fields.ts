@@ -79,6 +79,8 @@ export const STANDARD_FIELDS: Record<string, string[]> = {
     'ServiceDate',
   ],
   User: [...AUDIT, 'Username', 'Email', 'IsActive'],
+  // Read access lets users run callouts through a per-org External Credential principal.
+  UserExternalCredential: [...AUDIT],
 };
 
 /** Fields every custom object has without a field file. */

@@ -245,6 +245,46 @@ export function checkCrossReferences(tree: SfdxTree): CheckResult {
     }
   }
 
+  // The callout chain: permission set principal → external credential ← named credential ← ESR.
+  const externalCredentials = new Map(
+    byRoot('ExternalCredential').map((f) => [
+      basename(f.path).replace('.externalCredential-meta.xml', ''),
+      f,
+    ]),
+  );
+  const namedCredentials = new Set(
+    byRoot('NamedCredential').map((f) => basename(f.path).replace('.namedCredential-meta.xml', '')),
+  );
+  const principals = new Set(
+    [...externalCredentials].flatMap(([name, f]) =>
+      children(f.doc, 'externalCredentialParameters')
+        .filter((p) => text(p, 'parameterType') === 'NamedPrincipal')
+        .map((p) => `${name}-${text(p, 'parameterName') ?? ''}`),
+    ),
+  );
+  for (const ps of tree.permissionSets) {
+    for (const access of children(ps.doc, 'externalCredentialPrincipalAccesses')) {
+      const principal = text(access, 'externalCredentialPrincipal') ?? '';
+      if (!principals.has(principal))
+        err(
+          ps,
+          `externalCredentialPrincipal ${principal} is not a named principal of any external credential`,
+        );
+    }
+  }
+  for (const nc of byRoot('NamedCredential')) {
+    for (const p of children(nc.doc, 'namedCredentialParameters')) {
+      const ext = text(p, 'externalCredential');
+      if (ext && !externalCredentials.has(ext))
+        err(nc, `names external credential ${ext}, which does not exist`);
+    }
+  }
+  for (const esr of byRoot('ExternalServiceRegistration')) {
+    const nc = text(esr.doc, 'namedCredentialReference') ?? text(esr.doc, 'namedCredential');
+    if (nc && !namedCredentials.has(nc))
+      err(esr, `names named credential ${nc}, which does not exist`);
+  }
+
   // Validation rules: custom permissions and custom fields named in formulas.
   for (const rule of byRoot('ValidationRule')) {
     count(res, 'validation rules');
