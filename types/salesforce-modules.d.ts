@@ -5,9 +5,10 @@ declare module '@salesforce/label/c.*' {
   export default label;
 }
 
+// Field imports carry both names; object imports (no dot) carry objectApiName only at run time.
 declare module '@salesforce/schema/*' {
-  const fieldOrObject: { fieldApiName: string; objectApiName: string } | { objectApiName: string };
-  export default fieldOrObject;
+  const field: { fieldApiName: string; objectApiName: string };
+  export default field;
 }
 
 declare module '@salesforce/i18n/locale' {
