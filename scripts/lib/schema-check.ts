@@ -50,7 +50,7 @@ function checkNode(
       errors.push(`${where}: unknown element <${key}> in ${typeName}`);
       continue;
     }
-    if (key(typeName, spec.name) in RAW_XML_PROPERTIES) continue;
+    if (propKey(typeName, spec.name) in RAW_XML_PROPERTIES) continue;
     const values: XmlValue[] = Array.isArray(value) ? value : [value];
     if (!spec.array && values.length > 1) {
       errors.push(
@@ -60,14 +60,14 @@ function checkNode(
     for (const v of values) checkValue(schema, spec.type, v, `${where}/${key}`, errors);
   }
   for (const spec of props.values()) {
-    if (!spec.required || key(typeName, spec.name) in SOURCE_FORMAT_OPTIONAL) continue;
+    if (!spec.required || propKey(typeName, spec.name) in SOURCE_FORMAT_OPTIONAL) continue;
     if (spec.name === 'fullName') continue; // Metadata.fullName is optional in the API itself
     if (!(spec.name in node))
       errors.push(`${where}: missing required <${spec.name}> of ${typeName}`);
   }
 }
 
-function key(typeName: string, prop: string): string {
+function propKey(typeName: string, prop: string): string {
   return `${typeName}.${prop}`;
 }
 
