@@ -103,7 +103,9 @@ function valueProblems(transform: Transform, field: DescribeField): string[] {
     const allowed = new Set(
       (field.picklistValues ?? []).filter((v) => v.active !== false).map((v) => v.value),
     );
-    if (transform.values) {
+    if (transform.valuesFromOrg) {
+      // The org's own list (e.g. its active currencies): nothing to compare with statically.
+    } else if (transform.values) {
       const missing = transform.values.filter((v) => !allowed.has(v));
       if (missing.length) problems.push(`picklist values not in the field: ${missing.join(', ')}`);
     } else if (field.restrictedPicklist) {

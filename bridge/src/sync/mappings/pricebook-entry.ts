@@ -7,7 +7,7 @@
  * Pricing_Tier__c.
  */
 import type { PricePoint } from '../../model/canonical.ts';
-import { bool, currencyCode, key, money } from './transforms.ts';
+import { bool, currencyCode, isoCurrencyPicklist, key, money } from './transforms.ts';
 import { STANDARD_PRICEBOOK_KEY, lookup, requiredKey, sitePricebookKey } from './keys.ts';
 import type { MappingContext, ObjectMapping } from './types.ts';
 
@@ -60,7 +60,7 @@ export const pricebookEntry: ObjectMapping<EntrySource> = {
     {
       field: 'CurrencyIsoCode',
       from: ({ pricePoint }) => pricePoint.currency,
-      transform: currencyCode,
+      transform: isoCurrencyPicklist,
       when: (options) => options.multiCurrency === true,
     },
   ],

@@ -73,6 +73,15 @@ export const currencyCode: Transform = {
   },
 };
 
+/** `CurrencyIsoCode` (multi-currency orgs): a picklist of the org's active currencies. */
+export const isoCurrencyPicklist: Transform = {
+  kind: 'picklist',
+  maxLength: 3,
+  valuesFromOrg: true,
+  label: 'org currency',
+  apply: (value, ctx) => currencyCode.apply(value, ctx),
+};
+
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** An e-mail address (Salesforce Email: 80); one Salesforce would reject becomes null. */

@@ -55,6 +55,8 @@ export interface Transform {
   scale?: number;
   /** Picklists: every value it can produce; absent = any provider value (unrestricted field). */
   values?: readonly string[];
+  /** Picklists whose values the org defines (e.g. CurrencyIsoCode): not checked statically. */
+  valuesFromOrg?: boolean;
   /** Short description for messages, e.g. `money`, `text(80)`. */
   label: string;
   apply(value: unknown, ctx: MappingContext): FieldValue;
