@@ -700,6 +700,13 @@ describe('toUpsertBody', () => {
 });
 
 describe('edge cases', () => {
+  test('a record of another site is refused (its keys would not match the lookups)', () => {
+    assert.throws(
+      () => mapCanonical(canonical('maxio', 'customer', '100'), { site: chargebeeSite }),
+      /belongs to site maxio:acme, not chargebee:acme-test/,
+    );
+  });
+
   test('a customer with no person gets a Contact named after the company', () => {
     const records = mapCanonical(
       {

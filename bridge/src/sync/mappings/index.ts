@@ -46,6 +46,7 @@ import { subscription } from './subscription.ts';
 import { subscriptionCoupon } from './subscription-coupon.ts';
 import { subscriptionItem } from './subscription-item.ts';
 import { billingTransaction } from './transaction.ts';
+import { MappingError } from './types.ts';
 import type { AnyObjectMapping, MappingContext, MappingOptions, ObjectMapping } from './types.ts';
 
 export type { MappingContext, MappingOptions } from './types.ts';
@@ -97,6 +98,11 @@ export function mapCanonical(
 ): SalesforceRecord[] {
   const context: MappingContext = { site: ctx.site, options: ctx.options ?? {} };
   const { options } = context;
+  if (canonical.record.siteKey !== ctx.site.key) {
+    throw new MappingError(
+      `${canonical.resource} ${canonical.record.id} belongs to site ${canonical.record.siteKey}, not ${ctx.site.key}`,
+    );
+  }
   const origin: Origin = { resource: canonical.resource, id: canonical.record.id };
   return collect(context, origin, (emit) => {
     switch (canonical.resource) {
