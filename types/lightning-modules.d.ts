@@ -29,6 +29,10 @@ declare module 'lightning/uiRecordApi' {
   export function updateRecord(input: {
     fields: Record<string, unknown>;
   }): Promise<RecordRepresentation>;
+  export function createRecord(input: {
+    apiName: string;
+    fields: Record<string, unknown>;
+  }): Promise<RecordRepresentation>;
   export function notifyRecordUpdateAvailable(items: { recordId: string }[]): Promise<void>;
 }
 
