@@ -34,7 +34,10 @@ export function buildRecord<S>(
     if (f.when && !f.when(ctx.options)) continue;
     let value: FieldValue;
     try {
-      value = f.transform.apply(f.from(source, ctx), ctx);
+      const raw = f.from(source, ctx);
+      // Checked before the transform too: a checkbox turns "absent" into false.
+      if ((raw === null || raw === undefined) && f.omitIfNull) continue;
+      value = f.transform.apply(raw, ctx);
     } catch (error) {
       fail(mapping, f.field, error);
     }
