@@ -4,6 +4,7 @@
  */
 import { configCommand } from './config.ts';
 import type { CliCommand } from './context.ts';
+import { mapCliCommand } from './map.ts';
 import { simulateCommand } from './simulate.ts';
 
-export const COMMANDS: readonly CliCommand[] = [simulateCommand, configCommand];
+export const COMMANDS: readonly CliCommand[] = [simulateCommand, mapCliCommand, configCommand];
