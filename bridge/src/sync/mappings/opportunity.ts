@@ -7,22 +7,9 @@
  * sales rep and the Closed/Won flow: the sync never changes them.
  */
 import type { Subscription, SubscriptionItem } from '../../model/canonical.ts';
-import {
-  bool,
-  currencyCode,
-  dateOnly,
-  dateTime,
-  decimal,
-  integer,
-  key,
-  money,
-  picklist,
-  salesforceId,
-  text,
-} from './transforms.ts';
+import { currencyCode, dateOnly, dateTime, key, salesforceId, text } from './transforms.ts';
 import { keyOf, lookup, orderingOf } from './keys.ts';
-import { PRODUCT_KINDS } from './product2.ts';
-import { CHARGE_EVENTS } from './subscription-item.ts';
+import { ITEM_LINE_FIELDS } from './subscription-item.ts';
 import type { CouponSource } from './subscription-coupon.ts';
 import type { ItemSource } from './subscription-item.ts';
 import type { ObjectMapping } from './types.ts';
@@ -76,27 +63,7 @@ export const opportunityProduct: ObjectMapping<ItemSource> = {
       from: ({ subscription }) => subscription.opportunityId,
       transform: salesforceId,
     },
-    { field: 'Item_Type__c', from: ({ item }) => item.kind, transform: picklist(PRODUCT_KINDS) },
-    { field: 'Quantity__c', from: ({ item }) => item.quantity, transform: decimal(4) },
-    { field: 'Unit_Price__c', from: ({ item }) => item.unitPrice, transform: money },
-    { field: 'Amount__c', from: ({ item }) => item.amount, transform: money },
-    { field: 'Billing_Cycles__c', from: ({ item }) => item.billingCycles, transform: integer },
-    {
-      field: 'Service_Period_Days__c',
-      from: ({ item }) => item.servicePeriodDays,
-      transform: integer,
-    },
-    { field: 'Charge_Once__c', from: ({ item }) => item.chargeOnce, transform: bool },
-    {
-      field: 'Charge_On_Event__c',
-      from: ({ item }) => item.chargeOnEvent,
-      transform: picklist(CHARGE_EVENTS),
-    },
-    {
-      field: 'Currency_Code__c',
-      from: ({ subscription }) => subscription.currency,
-      transform: currencyCode,
-    },
+    ...ITEM_LINE_FIELDS,
   ],
   references: [
     lookup('Product__c', 'Product2', ({ item }, ctx) => keyOf(ctx, item.productId)),

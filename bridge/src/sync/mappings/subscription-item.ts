@@ -22,6 +22,34 @@ export interface ItemSource {
   item: SubscriptionItem;
 }
 
+/**
+ * The line fields Subscription_Item__c and Billing_Opportunity_Product__c share (same API names on
+ * both objects): one list serves both mappings.
+ */
+export const ITEM_LINE_FIELDS: ObjectMapping<ItemSource>['fields'] = [
+  { field: 'Item_Type__c', from: ({ item }) => item.kind, transform: picklist(PRODUCT_KINDS) },
+  { field: 'Quantity__c', from: ({ item }) => item.quantity, transform: decimal(4) },
+  { field: 'Unit_Price__c', from: ({ item }) => item.unitPrice, transform: money },
+  { field: 'Amount__c', from: ({ item }) => item.amount, transform: money },
+  { field: 'Billing_Cycles__c', from: ({ item }) => item.billingCycles, transform: integer },
+  {
+    field: 'Service_Period_Days__c',
+    from: ({ item }) => item.servicePeriodDays,
+    transform: integer,
+  },
+  { field: 'Charge_Once__c', from: ({ item }) => item.chargeOnce, transform: bool },
+  {
+    field: 'Charge_On_Event__c',
+    from: ({ item }) => item.chargeOnEvent,
+    transform: picklist(CHARGE_EVENTS),
+  },
+  {
+    field: 'Currency_Code__c',
+    from: ({ subscription }) => subscription.currency,
+    transform: currencyCode,
+  },
+];
+
 export const subscriptionItem: ObjectMapping<ItemSource> = {
   name: 'subscription.items[] → Subscription_Item__c',
   sobject: 'Subscription_Item__c',
@@ -30,27 +58,7 @@ export const subscriptionItem: ObjectMapping<ItemSource> = {
   fields: [
     { field: 'Name', from: ({ item }) => item.name || item.id, transform: text(80) },
     { field: 'Billing_Item_Id__c', from: ({ item }) => item.id, transform: key(100) },
-    { field: 'Item_Type__c', from: ({ item }) => item.kind, transform: picklist(PRODUCT_KINDS) },
-    { field: 'Quantity__c', from: ({ item }) => item.quantity, transform: decimal(4) },
-    { field: 'Unit_Price__c', from: ({ item }) => item.unitPrice, transform: money },
-    { field: 'Amount__c', from: ({ item }) => item.amount, transform: money },
-    { field: 'Billing_Cycles__c', from: ({ item }) => item.billingCycles, transform: integer },
-    {
-      field: 'Service_Period_Days__c',
-      from: ({ item }) => item.servicePeriodDays,
-      transform: integer,
-    },
-    { field: 'Charge_Once__c', from: ({ item }) => item.chargeOnce, transform: bool },
-    {
-      field: 'Charge_On_Event__c',
-      from: ({ item }) => item.chargeOnEvent,
-      transform: picklist(CHARGE_EVENTS),
-    },
-    {
-      field: 'Currency_Code__c',
-      from: ({ subscription }) => subscription.currency,
-      transform: currencyCode,
-    },
+    ...ITEM_LINE_FIELDS,
   ],
   references: [
     lookup('Subscription__c', 'Subscription__c', ({ subscription }) => subscription.externalId, {
