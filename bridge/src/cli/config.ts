@@ -10,16 +10,14 @@ export const configCommand: CliCommand = {
     const config = program
       .command('config')
       .description('inspect the configuration (file from $BILLING_BRIDGE_CONFIG plus environment)');
+    const load = (flags: { config?: string }) =>
+      loadConfig({ env: ctx.env, cwd: ctx.cwd, ...(flags.config ? { path: flags.config } : {}) });
     config
       .command('show')
       .description('print the effective configuration as JSON, secrets masked')
       .option('-c, --config <file>', 'config file (default: $BILLING_BRIDGE_CONFIG)')
       .action(async (flags: { config?: string }) => {
-        const loaded = await loadConfig({
-          env: ctx.env,
-          cwd: ctx.cwd,
-          ...(flags.config ? { path: flags.config } : {}),
-        });
+        const loaded = await load(flags);
         ctx.stdout(`${JSON.stringify(toSafeJSON(loaded), null, 2)}\n`);
       });
     config
@@ -27,11 +25,7 @@ export const configCommand: CliCommand = {
       .description('validate the configuration; exit 1 with the problems if invalid')
       .option('-c, --config <file>', 'config file (default: $BILLING_BRIDGE_CONFIG)')
       .action(async (flags: { config?: string }) => {
-        const loaded = await loadConfig({
-          env: ctx.env,
-          cwd: ctx.cwd,
-          ...(flags.config ? { path: flags.config } : {}),
-        });
+        const loaded = await load(flags);
         ctx.stdout(
           `Configuration OK: ${loaded.sites.length} site(s)${loaded.salesforce ? ', Salesforce connection set' : ''}, data in ${loaded.dataDir}\n`,
         );
