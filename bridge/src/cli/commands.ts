@@ -5,6 +5,12 @@
 import { configCommand } from './config.ts';
 import type { CliCommand } from './context.ts';
 import { mapCliCommand } from './map.ts';
+import { orgsCommand } from './orgs.ts';
 import { simulateCommand } from './simulate.ts';
 
-export const COMMANDS: readonly CliCommand[] = [simulateCommand, mapCliCommand, configCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  simulateCommand,
+  mapCliCommand,
+  orgsCommand,
+  configCommand,
+];
