@@ -198,7 +198,13 @@ export function checkCrossReferences(tree: SfdxTree): CheckResult {
       checkField(view, object, text(filter, 'field') ?? '', 'list view filter');
   }
 
-  // Record pages and their activation.
+  // Record pages and their activation. Custom components placed on a page must be exposed.
+  const exposedBundles = new Map(
+    byRoot('LightningComponentBundle').map((f) => [
+      basename(f.path).replace('.js-meta.xml', ''),
+      text(f.doc, 'isExposed') === 'true',
+    ]),
+  );
   for (const page of byRoot('FlexiPage')) {
     count(res, 'record pages');
     const object = text(page.doc, 'sobjectType');
@@ -208,6 +214,14 @@ export function checkCrossReferences(tree: SfdxTree): CheckResult {
       for (const region of children(node as never, 'flexiPageRegions')) {
         for (const item of children(region, 'itemInstances')) {
           for (const component of children(item, 'componentInstance')) {
+            const componentName = text(component, 'componentName') ?? '';
+            if (componentName.startsWith('c:')) {
+              const bundle = exposedBundles.get(componentName.slice(2));
+              if (bundle === undefined)
+                err(page, `places ${componentName}, which is not a component of the package`);
+              else if (!bundle)
+                err(page, `places ${componentName}, which is not exposed (isExposed false)`);
+            }
             for (const p of children(component, 'componentInstanceProperties')) {
               if (text(p, 'name') !== 'relatedListApiName' || !object) continue;
               const rel = (text(p, 'value') ?? '').replace(/__r$/, '');
