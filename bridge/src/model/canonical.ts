@@ -329,6 +329,8 @@ export interface Invoice extends Synced {
   vatNumber?: string | null;
   nextRetryAt?: Timestamp | null;
   paymentOwner?: string | null;
+  /** Chargebee `business_entity_id` (multi-entity sites). */
+  businessEntityId?: string | null;
   lines: InvoiceLine[];
   payments: InvoicePayment[];
   taxes: InvoiceTax[];
@@ -361,6 +363,8 @@ export interface CreditNote extends Synced {
   roundOff?: Decimal | null;
   refundedAt?: Timestamp | null;
   voidedAt?: Timestamp | null;
+  /** Chargebee `business_entity_id` (multi-entity sites). */
+  businessEntityId?: string | null;
   allocations: CreditNoteAllocation[];
 }
 

@@ -42,10 +42,6 @@ export const NOT_FROM_BILLING: Record<string, string> = {
   'Opportunity.StageName': "the rep's sales stage; the Closed/Won flow moves it, never the sync",
   'Opportunity.Name':
     'the seed sets it only when the integration creates Opportunities; this package never creates them, it updates the one the rep won',
-  'Billing_Invoice__c.Business_Entity__c':
-    'the canonical Invoice carries no business entity id yet (Chargebee invoice.business_entity_id); requested in /tmp/coord/requests.md',
-  'Credit_Note__c.Business_Entity__c':
-    'the canonical CreditNote carries no business entity id yet (Chargebee credit_note.business_entity_id); requested in /tmp/coord/requests.md',
 };
 
 /** Seed objects the sync does not write at all, and why. */

@@ -474,9 +474,19 @@ describe('Chargebee fixture', () => {
     });
     assert.deepEqual(
       records.map((r) => r.externalId),
-      ['chargebee:acme-test:CN-7', 'chargebee:acme-test:CN-7:allocation:INV-1000'],
+      [
+        'chargebee:acme-test:acme-us',
+        'chargebee:acme-test:CN-7',
+        'chargebee:acme-test:CN-7:allocation:INV-1000',
+      ],
     );
-    const [note, allocation] = records as [SalesforceRecord, SalesforceRecord];
+    const [entity, note, allocation] = records as [
+      SalesforceRecord,
+      SalesforceRecord,
+      SalesforceRecord,
+    ];
+    assert.equal(entity.sobject, 'Business_Entity__c');
+    assert.equal(refOf(note, 'Business_Entity__r'), 'chargebee:acme-test:acme-us');
     assert.equal(refOf(note, 'Invoice__r'), 'chargebee:acme-test:INV-1000');
     assert.equal(note.fields.Amount_Allocated__c, 30);
     assert.equal(note.fields.Amount_Refunded__c, 20);
@@ -741,6 +751,7 @@ describe('edge cases', () => {
       },
       { site: chargebeeSite },
     );
-    assert.equal(records[1]?.fields.Total_Amount__c, 45, 'tax-inclusive: amount − discount');
+    const line = records.find((r) => r.sobject === 'Billing_Invoice_Line__c');
+    assert.equal(line?.fields.Total_Amount__c, 45, 'tax-inclusive: amount − discount');
   });
 });

@@ -60,6 +60,7 @@ export const creditNote: ObjectMapping<CreditNote> = {
     }),
     lookup('Account__c', 'Account', (n, ctx) => requiredKey(ctx, n.customerId)),
     lookup('Contact__c', 'Contact', (n, ctx) => primaryContactKey(ctx, n.customerId)),
+    lookup('Business_Entity__c', 'Business_Entity__c', (n, ctx) => keyOf(ctx, n.businessEntityId)),
     lookup('Site__c', 'Billing_Site__c', (_n, ctx) => ctx.site.key),
   ],
   insertOnly: ['Invoice__r'],

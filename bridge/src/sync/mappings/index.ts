@@ -149,6 +149,7 @@ export function mapCanonical(
       }
       case 'invoice': {
         const invoice = canonical.record;
+        if (invoice.businessEntityId) emit(businessEntity, { id: invoice.businessEntityId });
         emit(billingInvoice, invoice);
         for (const line of invoice.lines) emit(billingInvoiceLine, { invoice, line });
         return;
@@ -158,6 +159,7 @@ export function mapCanonical(
         return;
       case 'creditNote': {
         const note = canonical.record;
+        if (note.businessEntityId) emit(businessEntity, { id: note.businessEntityId });
         emit(creditNote, note);
         for (const allocation of note.allocations) {
           emit(creditNoteAllocation, { creditNote: note, allocation });

@@ -67,6 +67,7 @@ export const billingInvoice: ObjectMapping<Invoice> = {
   references: [
     lookup('Account__c', 'Account', (i, ctx) => requiredKey(ctx, i.customerId)),
     lookup('Subscription__c', 'Subscription__c', (i, ctx) => keyOf(ctx, i.subscriptionId)),
+    lookup('Business_Entity__c', 'Business_Entity__c', (i, ctx) => keyOf(ctx, i.businessEntityId)),
     lookup('Site__c', 'Billing_Site__c', (_i, ctx) => ctx.site.key),
   ],
 };
