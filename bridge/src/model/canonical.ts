@@ -93,7 +93,8 @@ export interface Customer extends Synced {
   contacts?: ContactPerson[];
 }
 
-export type ProductKind = 'plan' | 'addon' | 'charge' | 'product' | 'component';
+export const PRODUCT_KINDS = ['plan', 'addon', 'charge', 'product', 'component'] as const;
+export type ProductKind = (typeof PRODUCT_KINDS)[number];
 
 export interface ProductFamily extends Synced {
   name: string;
@@ -118,7 +119,8 @@ export interface Product extends Synced {
   defaultPricePointId?: string | null;
 }
 
-export type PricingModel = 'flat_fee' | 'per_unit' | 'tiered' | 'volume' | 'stairstep';
+export const PRICING_MODELS = ['flat_fee', 'per_unit', 'tiered', 'volume', 'stairstep'] as const;
+export type PricingModel = (typeof PRICING_MODELS)[number];
 
 export interface PricingTier {
   startingUnit: Decimal;
@@ -172,18 +174,21 @@ export interface Coupon extends Synced {
   }[];
 }
 
-export type SubscriptionStatus =
-  | 'future'
-  | 'in_trial'
-  | 'active'
-  | 'non_renewing'
-  | 'paused'
-  | 'past_due'
-  | 'unpaid'
-  | 'cancelled'
-  | 'expired'
-  | 'on_hold'
-  | 'pending';
+/** Canonical subscription states; each adapter maps its provider's own words onto these. */
+export const SUBSCRIPTION_STATUSES = [
+  'future',
+  'in_trial',
+  'active',
+  'non_renewing',
+  'paused',
+  'past_due',
+  'unpaid',
+  'cancelled',
+  'expired',
+  'on_hold',
+  'pending',
+] as const;
+export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 
 export interface SubscriptionItem {
   /** Stable within the subscription: the price point/item price id or Maxio component id. */

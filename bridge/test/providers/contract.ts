@@ -19,7 +19,13 @@ import {
   WebhookPayloadError,
   WebhookSignatureError,
 } from '../../src/errors.ts';
-import { RESOURCE_ORDER, externalIdOf } from '../../src/model/canonical.ts';
+import {
+  PRICING_MODELS,
+  PRODUCT_KINDS,
+  RESOURCE_ORDER,
+  SUBSCRIPTION_STATUSES,
+  externalIdOf,
+} from '../../src/model/canonical.ts';
 import type {
   BillingEvent,
   BillingManifest,
@@ -73,21 +79,6 @@ const LIST_PAGE = 100;
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const CURRENCY = /^[A-Z]{3}$/;
-const PRODUCT_KINDS = ['plan', 'addon', 'charge', 'product', 'component'];
-const PRICING_MODELS = ['flat_fee', 'per_unit', 'tiered', 'volume', 'stairstep'];
-const SUBSCRIPTION_STATUSES = [
-  'future',
-  'in_trial',
-  'active',
-  'non_renewing',
-  'paused',
-  'past_due',
-  'unpaid',
-  'cancelled',
-  'expired',
-  'on_hold',
-  'pending',
-];
 
 type Bag = Record<string, unknown>;
 
@@ -133,7 +124,7 @@ class Checker {
     if (optional && (v === undefined || v === null)) return;
     if (typeof v !== 'string' || !CURRENCY.test(v)) this.fail(key, 'must be an ISO 4217 code', v);
   }
-  oneOf(obj: Bag, key: string, values: string[], optional = false): void {
+  oneOf(obj: Bag, key: string, values: readonly string[], optional = false): void {
     const v = obj[key];
     if (optional && (v === undefined || v === null)) return;
     if (typeof v !== 'string' || !values.includes(v)) this.fail(key, `must be one of ${values}`, v);

@@ -2,7 +2,7 @@
  * price point (Maxio product/component price point, Chargebee item price) → Item_Price__c (the
  * Chargebee seed's "CB Item Price"), with its tiers → Pricing_Tier__c (master-detail).
  */
-import type { PricePoint, PricingTier } from '../../model/canonical.ts';
+import { PRICING_MODELS, type PricePoint, type PricingTier } from '../../model/canonical.ts';
 import {
   bool,
   currencyCode,
@@ -17,7 +17,7 @@ import {
 import { keyOf, lookup, orderingOf, sitePricebookKey } from './keys.ts';
 import type { ObjectMapping } from './types.ts';
 
-export const PRICING_MODELS = ['flat_fee', 'per_unit', 'tiered', 'volume', 'stairstep'] as const;
+export { PRICING_MODELS };
 
 export const itemPrice: ObjectMapping<PricePoint> = {
   name: 'pricePoint → Item_Price__c',

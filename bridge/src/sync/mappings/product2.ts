@@ -4,12 +4,12 @@
  * code (Maxio seed) and Chargebee's item id (Chargebee seed). Product families land here too:
  * their name is copied into `Billing_Product_Family__c` of each product (no object of their own).
  */
-import type { Product } from '../../model/canonical.ts';
+import { PRODUCT_KINDS, type Product } from '../../model/canonical.ts';
 import { bool, currencyCode, dateTime, integer, key, picklist, text } from './transforms.ts';
 import { lookup, orderingOf } from './keys.ts';
 import type { ObjectMapping } from './types.ts';
 
-export const PRODUCT_KINDS = ['plan', 'addon', 'charge', 'product', 'component'] as const;
+export { PRODUCT_KINDS };
 export const COMPONENT_KINDS = [
   'quantity_based_component',
   'metered_component',

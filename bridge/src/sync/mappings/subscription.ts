@@ -3,7 +3,7 @@
  * see docs/data-model.md). Master-detail to the customer's Account; linked to the customer's
  * primary Contact, the plan's Product2 and Item Price, and the Opportunity that created it.
  */
-import type { Address, Subscription } from '../../model/canonical.ts';
+import { SUBSCRIPTION_STATUSES, type Address, type Subscription } from '../../model/canonical.ts';
 import {
   bool,
   currencyCode,
@@ -22,19 +22,7 @@ import {
 import { keyOf, lookup, orderingOf, primaryContactKey, requiredKey } from './keys.ts';
 import type { FieldMapping, ObjectMapping } from './types.ts';
 
-export const SUBSCRIPTION_STATUSES = [
-  'future',
-  'in_trial',
-  'active',
-  'non_renewing',
-  'paused',
-  'past_due',
-  'unpaid',
-  'cancelled',
-  'expired',
-  'on_hold',
-  'pending',
-] as const;
+export { SUBSCRIPTION_STATUSES };
 
 function shipping(
   field: string,
