@@ -39,3 +39,21 @@ declare module 'lightning/uiRecordApi' {
 declare module 'lightning/flowSupport' {
   export class FlowNavigationFinishEvent extends Event {}
 }
+
+declare module 'lightning/uiRelatedListApi' {
+  import type { RecordRepresentation } from 'lightning/uiRecordApi';
+  export interface RelatedListRecords {
+    records: RecordRepresentation[];
+    count: number;
+  }
+  export const getRelatedListRecords: import('lwc').WireAdapterConstructor<
+    {
+      parentRecordId?: string;
+      relatedListId: string;
+      fields?: string[];
+      sortBy?: string[];
+      pageSize?: number;
+    },
+    { data?: RelatedListRecords; error?: unknown }
+  >;
+}
