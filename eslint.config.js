@@ -26,6 +26,8 @@ export default [
       '.sfdx/**',
       'force-app/main/default/lwc/**/*.js',
       'force-app/main/default/staticresources/**',
+      '.data/**',
+      'stand-ins/lwc-harness/.build/**',
     ],
   },
   // Package components: Salesforce's recommended LWC rules, TypeScript flavour.
@@ -48,6 +50,15 @@ export default [
       // Tests drive wire adapters directly (getRecord.emit), as sfdx-lwc-jest intends.
       '@lwc/lwc/no-unexpected-wire-adapter-usages': 'off',
     },
+  },
+  // The harness's browser modules (stand-ins for platform modules): plain LWC JavaScript.
+  ...lwcConfig.configs.recommended.map((config) => ({
+    ...config,
+    files: ['stand-ins/lwc-harness/modules/**/*.js', 'stand-ins/lwc-harness/page/*.js'],
+  })),
+  {
+    files: ['stand-ins/lwc-harness/modules/**/*.js', 'stand-ins/lwc-harness/page/*.js'],
+    languageOptions: { globals: { ...globals.browser } },
   },
   // Node side: bridge, stand-ins, scripts.
   ...[js.configs.recommended, ...tseslint.configs.recommended].map((config) => ({
