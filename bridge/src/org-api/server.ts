@@ -232,7 +232,8 @@ export function buildOrgApi(options: OrgApiOptions): FastifyInstance {
   orgApiSpecRoute(app);
 
   app.addHook('onRequest', async (request, reply) => {
-    if (request.url === '/org/v1/openapi.json') return;
+    // The org API is /org/v1/*; its OpenAPI document is public (it holds no secret).
+    if (!request.url.startsWith('/org/v1/') || request.url === '/org/v1/openapi.json') return;
     const given = request.headers[TOKEN_HEADER];
     const token = Array.isArray(given) ? given[0] : given;
     if (!token || !options.orgs.some((org) => sameToken(token, org.token))) {
