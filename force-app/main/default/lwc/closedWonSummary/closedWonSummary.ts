@@ -9,6 +9,7 @@ import LAST_ERROR from '@salesforce/label/c.Billing_ClosedWon_LastError';
 import CREATE_NOW from '@salesforce/label/c.Billing_ClosedWon_CreateNow';
 import RETRY from '@salesforce/label/c.Billing_ClosedWon_Retry';
 import CREATING from '@salesforce/label/c.Billing_ClosedWon_Creating';
+import NOT_REQUESTED from '@salesforce/label/c.Billing_ClosedWon_NotRequested';
 
 /**
  * What an Opportunity will do, or did, about its subscription at Closed/Won. Presentational: it
@@ -36,6 +37,11 @@ export default class ClosedWonSummary extends LightningElement {
     RETRY,
     CREATING,
   };
+
+  /** The picklist's label, or "Not requested" before the opportunity asked for anything. */
+  get statusText(): string {
+    return this.statusLabel || NOT_REQUESTED;
+  }
 
   get created(): boolean {
     return this.statusValue === 'Created';

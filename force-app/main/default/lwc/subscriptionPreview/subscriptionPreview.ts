@@ -22,6 +22,7 @@ import NEXT from '@salesforce/label/c.Billing_Preview_NextBilling';
 import SAVE from '@salesforce/label/c.Billing_Preview_Save';
 import SAVED from '@salesforce/label/c.Billing_Preview_Saved';
 import LOADING from '@salesforce/label/c.Billing_Preview_Loading';
+import NO_SITES from '@salesforce/label/c.Billing_Preview_NoSites';
 import LOAD_ERROR from '@salesforce/label/c.Billing_Preview_LoadError';
 import PRICE_ERROR from '@salesforce/label/c.Billing_Preview_PriceError';
 import SAVE_ERROR from '@salesforce/label/c.Billing_Preview_SaveError';
@@ -66,7 +67,8 @@ export default class SubscriptionPreview extends LightningElement {
   busy = false;
   error: unknown;
   errorMessage = '';
-  labels = { TITLE, CURRENT, NEXT, SAVE, SAVED, LOADING };
+  labels = { TITLE, CURRENT, NEXT, SAVE, SAVED, LOADING, NO_SITES };
+  sitesLoaded = false;
 
   private sitesRequested = false;
 
@@ -103,7 +105,10 @@ export default class SubscriptionPreview extends LightningElement {
 
   async loadSites(): Promise<void> {
     const outputs = await this.runFlow(LIST_SITES_FLOW, [], LOAD_ERROR);
-    if (outputs) this.sites = (outputs.sites as SiteOption[] | undefined) ?? [];
+    if (outputs) {
+      this.sites = (outputs.sites as SiteOption[] | undefined) ?? [];
+      this.sitesLoaded = true;
+    }
   }
 
   async handleSiteChange(event: CustomEvent<{ siteKey: string }>): Promise<void> {
@@ -138,6 +143,10 @@ export default class SubscriptionPreview extends LightningElement {
       this.preview = outputs.preview as Preview;
       this.lastRequest = request;
     }
+  }
+
+  get noSites(): boolean {
+    return this.sitesLoaded && this.sites.length === 0;
   }
 
   get hasPreview(): boolean {

@@ -51,6 +51,13 @@ describe('c-closed-won-summary', () => {
     expect(element.shadowRoot?.querySelector('.no-preview')).toBeNull();
   });
 
+  it('reads "not requested" before the opportunity asked for anything', () => {
+    const element = mount({ previewName: 'SP-1', statusValue: null, statusLabel: null });
+    expect(element.shadowRoot?.querySelector('.slds-badge')?.textContent).toBe(
+      'c.Billing_ClosedWon_NotRequested',
+    );
+  });
+
   it('tells the rep to choose a preview when none is chosen', () => {
     const element = mount({ previewName: null, statusLabel: 'Not Requested' });
     expect(element.shadowRoot?.querySelector('.no-preview')?.textContent).toBe(

@@ -198,6 +198,16 @@ describe('c-subscription-preview', () => {
     expect(element.shadowRoot?.querySelector('.saved')).toBeNull();
   });
 
+  it('says so when no billing site is connected', async () => {
+    const element = mount();
+    await flushPromises();
+    expect(element.shadowRoot?.querySelector('.no-sites')).toBeNull();
+    await finishFlow(element, { sites: [] });
+    expect(element.shadowRoot?.querySelector('.no-sites')?.textContent).toBe(
+      'c.Billing_Preview_NoSites',
+    );
+  });
+
   it('is accessible with a priced preview', async () => {
     const element = await priced();
     await expect(element).toBeAccessible();
