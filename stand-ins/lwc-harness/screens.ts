@@ -9,10 +9,7 @@ import { mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
-import { buildOrgApi } from '../../bridge/src/org-api/server.ts';
-import { MemoryCreationLedger } from '../../bridge/src/org-api/ledger.ts';
-import { ReferenceProvider } from '../../bridge/test/core/reference/provider.ts';
-import { startReferenceSim } from '../../bridge/test/core/reference/sim.ts';
+import { startReferenceOrgApi } from '../../bridge/test/org-api/reference-org-api.ts';
 import { buildHarness } from './build.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -91,25 +88,8 @@ export async function takeScreens(outDir: string): Promise<string[]> {
   const bundle = join(REPO, '.data', 'harness', 'bundle.js');
   mkdirSync(dirname(bundle), { recursive: true });
   await buildHarness(bundle);
-  const sim = await startReferenceSim();
-  const provider = new ReferenceProvider({ baseUrl: sim.url, apiKey: 'reference-api-key-0123' });
+  const { app, provider, close } = await startReferenceOrgApi(TOKEN, 'harness');
   const customerId = (await provider.list('customer')).records[0]?.id;
-  const app = buildOrgApi({
-    orgs: [{ id: '00Dxx0000001gPFEAY', token: TOKEN }],
-    sites: [
-      {
-        site: {
-          key: provider.siteKey,
-          provider: 'chargebee',
-          name: 'reference',
-          defaultCurrency: 'USD',
-        },
-        provider,
-      },
-    ],
-    ledger: new MemoryCreationLedger(),
-    version: 'harness',
-  });
   const harness = {
     token: TOKEN,
     recordId: OPPORTUNITY,
@@ -193,8 +173,7 @@ export async function takeScreens(outDir: string): Promise<string[]> {
     if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
   } finally {
     await browser.close();
-    await app.close();
-    await sim.close();
+    await close();
   }
   return shots;
 }

@@ -11,10 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { FastifyInstance } from 'fastify';
 import { orgApiSpecText } from '../../src/org-api/spec.ts';
-import { buildOrgApi } from '../../src/org-api/server.ts';
-import { MemoryCreationLedger } from '../../src/org-api/ledger.ts';
-import { ReferenceProvider } from '../core/reference/provider.ts';
-import { startReferenceSim, type ReferenceSim } from '../core/reference/sim.ts';
+import type { ReferenceProvider } from '../core/reference/provider.ts';
+import { startReferenceOrgApi } from './reference-org-api.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const LWC = join(REPO, 'force-app', 'main', 'default', 'lwc');
@@ -98,35 +96,17 @@ describe('the org API contract', () => {
   });
 
   describe('the server answers in the documented shapes', () => {
-    let sim: ReferenceSim;
     let app: FastifyInstance;
     let provider: ReferenceProvider;
+    let close: () => Promise<void>;
 
     before(async () => {
-      sim = await startReferenceSim();
-      provider = new ReferenceProvider({ baseUrl: sim.url, apiKey: 'reference-api-key-0123' });
-      app = buildOrgApi({
-        orgs: [{ id: '00Dxx0000001gPFEAY', token: TOKEN }],
-        sites: [
-          {
-            site: {
-              key: provider.siteKey,
-              provider: 'chargebee',
-              name: 'reference',
-              defaultCurrency: 'USD',
-            },
-            provider,
-          },
-        ],
-        ledger: new MemoryCreationLedger(),
-        version: 'test',
-      });
+      ({ app, provider, close } = await startReferenceOrgApi(TOKEN));
       await app.ready();
     });
 
     after(async () => {
-      await app.close();
-      await sim.close();
+      await close();
     });
 
     /** Calls the route and checks the body against the schema documented for (path, method, status). */

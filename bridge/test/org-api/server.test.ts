@@ -1,10 +1,10 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { buildOrgApi } from '../../src/org-api/server.ts';
-import { MemoryCreationLedger, idempotencyKeyFor } from '../../src/org-api/ledger.ts';
-import { ReferenceProvider } from '../core/reference/provider.ts';
-import { startReferenceSim, type ReferenceSim } from '../core/reference/sim.ts';
+import { idempotencyKeyFor } from '../../src/org-api/ledger.ts';
+import { startReferenceOrgApi } from './reference-org-api.ts';
+import type { ReferenceProvider } from '../core/reference/provider.ts';
+import type { ReferenceSim } from '../core/reference/sim.ts';
 import { addDecimal, subDecimal, compareDecimal } from '../../src/money.ts';
 
 const TOKEN = 'org-token-0123456789abcdef';
@@ -15,27 +15,11 @@ describe('org API over HTTP, against the reference billing API', () => {
   let app: FastifyInstance;
   let base: string;
   let provider: ReferenceProvider;
+  let close: () => Promise<void>;
   let customerId: string;
 
   before(async () => {
-    sim = await startReferenceSim();
-    provider = new ReferenceProvider({ baseUrl: sim.url, apiKey: 'reference-api-key-0123' });
-    app = buildOrgApi({
-      orgs: [{ id: '00Dxx0000001gPFEAY', token: TOKEN }],
-      sites: [
-        {
-          site: {
-            key: provider.siteKey,
-            provider: 'chargebee',
-            name: 'reference',
-            defaultCurrency: 'USD',
-          },
-          provider,
-        },
-      ],
-      ledger: new MemoryCreationLedger(),
-      version: 'test',
-    });
+    ({ app, sim, provider, close } = await startReferenceOrgApi(TOKEN));
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
     assert.ok(address && typeof address === 'object');
@@ -45,8 +29,7 @@ describe('org API over HTTP, against the reference billing API', () => {
   });
 
   after(async () => {
-    await app.close();
-    await sim.close();
+    await close();
   });
 
   const call = async (
