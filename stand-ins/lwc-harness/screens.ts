@@ -9,7 +9,10 @@ import { mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
-import { startReferenceOrgApi } from '../../bridge/test/org-api/reference-org-api.ts';
+import {
+  planOnlyPreview,
+  startReferenceOrgApi,
+} from '../../bridge/test/org-api/reference-org-api.ts';
 import { buildHarness } from './build.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -95,14 +98,7 @@ export async function takeScreens(outDir: string): Promise<string[]> {
     recordId: OPPORTUNITY,
     customerId,
     records: RECORDS,
-    createPreview: {
-      siteKey: provider.siteKey,
-      customer: { customerId },
-      pricePointId: 'pp_pro_m',
-      planQuantity: '1',
-      items: [],
-      couponCodes: [],
-    },
+    createPreview: planOnlyPreview(provider, customerId ?? ''),
   };
   app.get('/', async (_req, reply) => reply.type('text/html').send(page(harness)));
   app.get('/favicon.ico', async (_req, reply) => reply.status(204).send());

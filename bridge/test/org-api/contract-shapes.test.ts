@@ -12,7 +12,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import type { FastifyInstance } from 'fastify';
 import { orgApiSpecText } from '../../src/org-api/spec.ts';
 import type { ReferenceProvider } from '../core/reference/provider.ts';
-import { startReferenceOrgApi } from './reference-org-api.ts';
+import { planOnlyPreview, startReferenceOrgApi } from './reference-org-api.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const LWC = join(REPO, 'force-app', 'main', 'default', 'lwc');
@@ -149,14 +149,7 @@ describe('the org API contract', () => {
       );
       await check('/org/v1/sites/{siteKey}/catalog', 'get', '/org/v1/sites/maxio:nowhere/catalog');
       const customerId = (await provider.list('customer')).records[0]?.id ?? '';
-      const preview = {
-        siteKey: provider.siteKey,
-        customer: { customerId },
-        pricePointId: 'pp_pro_m',
-        planQuantity: '1',
-        items: [],
-        couponCodes: [],
-      };
+      const preview = planOnlyPreview(provider, customerId);
       await check('/org/v1/previews', 'post', '/org/v1/previews', preview);
       await check('/org/v1/previews', 'post', '/org/v1/previews', {
         ...preview,

@@ -47,3 +47,15 @@ export async function startReferenceOrgApi(
     },
   };
 }
+
+/** A preview request for the reference site's flat-fee plan, for an existing customer. */
+export function planOnlyPreview(provider: ReferenceProvider, customerId: string) {
+  return {
+    siteKey: provider.siteKey,
+    customer: { customerId },
+    pricePointId: 'pp_pro_m',
+    planQuantity: '1',
+    items: [],
+    couponCodes: [],
+  };
+}

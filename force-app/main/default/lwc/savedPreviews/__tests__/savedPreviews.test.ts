@@ -3,6 +3,7 @@ import SavedPreviews from 'c/savedPreviews';
 import { getRecord, updateRecord, notifyRecordUpdateAvailable } from 'lightning/uiRecordApi';
 import { getRelatedListRecords } from 'lightning/uiRelatedListApi';
 import related from './data/relatedPreviews.json';
+import type { SavedPreviewRow as Row } from 'c/savedPreviewList';
 
 jest.mock(
   'lightning/uiRecordApi',
@@ -41,14 +42,6 @@ function mount(): HTMLElement {
   return element;
 }
 
-type Row = {
-  id: string;
-  name: string;
-  pricedAt: string;
-  firstInvoice: string;
-  next: string;
-  chosen: boolean;
-};
 const rows = (element: HTMLElement): Row[] =>
   (element.shadowRoot?.querySelector('c-saved-preview-list') as HTMLElement & { previews: Row[] })
     .previews;
