@@ -7,10 +7,12 @@ import type { CliCommand } from './context.ts';
 import { mapCliCommand } from './map.ts';
 import { orgsCommand } from './orgs.ts';
 import { simulateCommand } from './simulate.ts';
+import { sitesCommand } from './sites.ts';
 
 export const COMMANDS: readonly CliCommand[] = [
   simulateCommand,
   mapCliCommand,
+  sitesCommand,
   orgsCommand,
   configCommand,
 ];

@@ -12,6 +12,8 @@ export interface CliContext {
   version: string;
   /** Resolves with the signal name when the process is asked to stop (SIGINT/SIGTERM). */
   waitForShutdown: () => Promise<string>;
+  /** Where secrets are read from (`sites add`); process.stdin when absent. */
+  stdin?: NodeJS.ReadableStream;
   /** Dynamic import (so the CLI loads even when an optional module is missing). */
   importModule: (specifier: string) => Promise<unknown>;
 }

@@ -5,11 +5,10 @@
  * tokens.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, readFile, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { orgSchema } from '../config/schema.ts';
 import { CONFIG_ENV } from '../config/load.ts';
-import { CliError, type CliCommand, type CliContext } from './context.ts';
+import { configPath, readRawConfig, writeRawConfig } from './config-file.ts';
+import { CliError, type CliCommand } from './context.ts';
 
 interface OrgEntry {
   id: string;
@@ -18,34 +17,8 @@ interface OrgEntry {
 
 type RawConfig = Record<string, unknown> & { orgs?: OrgEntry[] };
 
-function configPath(ctx: CliContext, flag?: string): string {
-  const path = flag ?? ctx.env[CONFIG_ENV];
-  if (!path) throw new CliError(`Name the config file with --config or $${CONFIG_ENV}.`, 2);
-  return resolve(ctx.cwd, path);
-}
-
-async function readRaw(path: string): Promise<RawConfig> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw error;
-  }
-  try {
-    const parsed = JSON.parse(text) as unknown;
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-      throw new Error('not an object');
-    return parsed as RawConfig;
-  } catch {
-    throw new CliError(`${path} is not a JSON object; fix it before changing orgs.`);
-  }
-}
-
-async function writeRaw(path: string, raw: RawConfig): Promise<void> {
-  await writeFile(path, `${JSON.stringify(raw, null, 2)}\n`, { mode: 0o600 });
-  await chmod(path, 0o600);
-}
+const readRaw = (path: string) => readRawConfig(path, 'orgs') as Promise<RawConfig>;
+const writeRaw = writeRawConfig;
 
 /** 15-character org ids are compared by their 18-character-insensitive 15-character prefix. */
 const sameOrg = (a: string, b: string): boolean => a.slice(0, 15) === b.slice(0, 15);
