@@ -15,44 +15,20 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from './log.ts';
 import type { Site, SiteKey } from './model/canonical.ts';
 import { buildOrgApi } from './org-api/server.ts';
-import type { CreationLedger } from './org-api/ledger.ts';
 import type { BillingProvider } from './providers/provider.ts';
 import type { SalesforceWriter } from './salesforce/writer.ts';
-import type { CursorStore } from './sync/backfill.ts';
 import { backfillSite } from './sync/backfill.ts';
 import type { BackfillOptions } from './sync/backfill.ts';
 import { webhookIntake } from './sync/intake.ts';
-import type { DeliveryInput } from './sync/intake.ts';
 import type { MappingOptions } from './sync/mappings/index.ts';
 import { SyncPipeline, emptySummary, mergeSummary } from './sync/pipeline.ts';
-import type { SyncState, SyncSummary } from './sync/pipeline.ts';
+import type { SyncSummary } from './sync/pipeline.ts';
+import type { ServiceStore } from './store/service-store.ts';
 import { pollEvents } from './sync/poller.ts';
 import { processDelivery, retryDueFailures } from './sync/worker.ts';
-import type { DeliveryWorkerDeps, RetryDeps } from './sync/worker.ts';
+import type { DeliveryWorkerDeps } from './sync/worker.ts';
 
 export const DELIVERY_QUEUE = 'sync-delivery';
-
-/** What the service needs from the store (the embedded SQLite store or Postgres). */
-export interface ServiceStore
-  extends
-    SyncState,
-    CursorStore,
-    Pick<DeliveryWorkerDeps, 'getDelivery' | 'markDelivery'>,
-    Pick<RetryDeps, 'dueFailures' | 'ignoreFailures'> {
-  recordDelivery(delivery: DeliveryInput): Promise<{ id: string; duplicate: boolean }>;
-  enqueue(
-    queue: string,
-    payload: Record<string, string>,
-    options?: { singletonKey?: string },
-  ): Promise<void>;
-  /** Run `handler` for jobs of `queue` until `stop`; a throw retries the job with backoff. */
-  work(
-    queue: string,
-    options: { concurrency: number },
-    handler: (payload: Record<string, string>) => Promise<void>,
-  ): Promise<{ stop(): Promise<void> }>;
-  creationLedger(): CreationLedger;
-}
 
 export interface ConnectedSite {
   site: Site;
