@@ -26,6 +26,7 @@ import { RateLimitError } from '../errors.ts';
 import { backoffDelayMs, sleep } from '../http/retry.ts';
 import type { RetryPolicy } from '../http/retry.ts';
 import type { Logger } from '../log.ts';
+import { STANDARD_PRICEBOOK_KEY } from '../sync/mappings/keys.ts';
 import { toUpsertBody } from '../sync/records.ts';
 import type { FieldValue, SalesforceRecord } from '../sync/records.ts';
 import { ApiBudget } from './budget.ts';
@@ -113,6 +114,33 @@ export class SalesforceWriter {
     this.#bulkPollTimeoutMs = options.bulkPollTimeoutMs ?? 10 * 60_000;
   }
 
+  /**
+   * Mark the org's standard price book with `Billing_External_Id__c = 'standard'`, once, so Price
+   * Book Entries can look it up by external id like every other record. Returns its id.
+   */
+  async ensureStandardPricebook(callClass: CallClass = 'live'): Promise<string | null> {
+    const found = await this.#call(callClass, async () => {
+      this.calls.queries += 1;
+      return this.conn.query<{ Id: string; Billing_External_Id__c: string | null }>(
+        'SELECT Id, Billing_External_Id__c FROM Pricebook2 WHERE IsStandard = true LIMIT 1',
+      );
+    });
+    const book = found.records[0];
+    if (!book) return null;
+    if (book.Billing_External_Id__c !== STANDARD_PRICEBOOK_KEY) {
+      await this.#call(callClass, async () => {
+        this.calls.collections += 1;
+        return this.conn.request({
+          method: 'PATCH',
+          url: `/sobjects/Pricebook2/${book.Id}`,
+          body: JSON.stringify({ Billing_External_Id__c: STANDARD_PRICEBOOK_KEY }),
+          headers: { 'content-type': 'application/json' },
+        });
+      });
+    }
+    return book.Id;
+  }
+
   /** Upsert every record, in dependency order; one result per record, in input order. */
   async write(records: SalesforceRecord[], options: WriteOptions = {}): Promise<WriteResult[]> {
     const results = new Map<SalesforceRecord, WriteResult>();
@@ -143,7 +171,16 @@ export class SalesforceWriter {
         for (const result of out) results.set(result.record, result);
       }
     }
-    return records.map((r) => results.get(r) as WriteResult);
+    // A record repeated in the batch (the same business entity named by two customers) shares
+    // the result of the copy that was written.
+    const byKey = new Map<string, WriteResult>();
+    for (const result of results.values()) byKey.set(keyOf(result.record), result);
+    return records.map((r) => {
+      const own = results.get(r);
+      if (own) return own;
+      const shared = byKey.get(keyOf(r)) as WriteResult;
+      return { ...shared, record: r };
+    });
   }
 
   async #writeStage(stage: SalesforceRecord[], options: WriteOptions): Promise<WriteResult[]> {

@@ -128,6 +128,9 @@ export class SyncPipeline {
   /** Write the site's own records (Billing Site, its price book): once, before any backfill. */
   async syncSite(siteKey: SiteKey, options: SyncOptions): Promise<SyncSummary> {
     const records = mapSite(this.site(siteKey), this.#mapping);
+    if (this.#mapping.priceBookEntries !== false) {
+      await this.#writer.ensureStandardPricebook(options.callClass ?? 'live');
+    }
     return this.#writeAndLog(siteKey, records, new Map(), options, []);
   }
 
