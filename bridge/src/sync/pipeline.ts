@@ -242,12 +242,15 @@ export class SyncPipeline {
       });
     }
     for (const f of extraFailures) summary.failed[f.sobject] = (summary.failed[f.sobject] ?? 0) + 1;
+    // A back-link written after its record failed does not make the record good.
+    const failedKeys = new Set(failures.map((f) => `${f.sobject}|${f.externalId}`));
+    const resolvable = succeeded.filter((k) => !failedKeys.has(`${k.sobject}|${k.externalId}`));
     summary.failures = failures;
     const now = this.#now();
     const logEntries: SyncFailureEntry[] = [];
     if (failures.length > 0) logEntries.push(...(await this.#state.recordFailures(failures, now)));
-    if (succeeded.length > 0) {
-      logEntries.push(...(await this.#state.resolveFailures(succeeded, now)));
+    if (resolvable.length > 0) {
+      logEntries.push(...(await this.#state.resolveFailures(resolvable, now)));
     }
     if (logEntries.length > 0) await this.#writeEventLog(logEntries, options.callClass ?? 'live');
     return summary;
