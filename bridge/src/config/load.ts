@@ -74,6 +74,9 @@ export function applyEnv(raw: Json, env: NodeJS.ProcessEnv): Json {
   const out: Json = { ...raw };
   if (env.BILLING_BRIDGE_DATA_DIR) out.dataDir = env.BILLING_BRIDGE_DATA_DIR;
   if (env.BILLING_BRIDGE_LOG_LEVEL) out.logLevel = env.BILLING_BRIDGE_LOG_LEVEL;
+  if (env.BILLING_BRIDGE_DATABASE_URL) {
+    out.store = { kind: 'postgres', url: env.BILLING_BRIDGE_DATABASE_URL };
+  }
   if (env.BILLING_BRIDGE_HOST || env.BILLING_BRIDGE_PORT) {
     const server = { ...asObject(out.server) };
     if (env.BILLING_BRIDGE_HOST) server.host = env.BILLING_BRIDGE_HOST;

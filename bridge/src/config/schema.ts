@@ -107,6 +107,43 @@ export const orgSchema = z.object({
   token: z.string().min(16, 'at least 16 characters'),
 });
 
+/**
+ * Where the bridge keeps its state: the embedded SQLite file (default, `<dataDir>/bridge.db`), or
+ * PostgreSQL for several worker processes.
+ */
+export const storeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('sqlite'), path: z.string().min(1).optional() }),
+  z.object({ kind: z.literal('postgres'), url: z.string().min(1, 'a postgres:// connection URL') }),
+]);
+
+/** How the sync engine paces itself. */
+export const syncSchema = z
+  .object({
+    /** Read each site's event feed every … seconds (0 = off). */
+    pollIntervalSeconds: z.number().int().min(0).default(60),
+    /** Look for failures due for retry every … seconds (0 = off). */
+    retryIntervalSeconds: z.number().int().min(0).default(30),
+    /** Jobs one process works on at once. */
+    workerConcurrency: z.number().int().min(1).max(64).default(4),
+    /** Records of one object from which a write goes through Bulk API 2.0. */
+    bulkThreshold: z.number().int().min(1).default(2000),
+    /** Share of the org's daily API limit after which backfills stop (live sync goes on). */
+    backfillStopAt: z.number().min(0.1).max(1).default(0.85),
+    /** Share after which live sync stops too. */
+    liveStopAt: z.number().min(0.1).max(1).default(0.95),
+    /** The org has multi-currency on (CurrencyIsoCode is written). */
+    multiCurrency: z.boolean().default(false),
+  })
+  .default({
+    pollIntervalSeconds: 60,
+    retryIntervalSeconds: 30,
+    workerConcurrency: 4,
+    bulkThreshold: 2000,
+    backfillStopAt: 0.85,
+    liveStopAt: 0.95,
+    multiCurrency: false,
+  });
+
 export const bridgeConfigSchema = z
   .object({
     dataDir: z.string().min(1).default('.billing-bridge'),
@@ -121,6 +158,8 @@ export const bridgeConfigSchema = z
       .default('info'),
     sites: z.array(siteSchema).default([]),
     salesforce: salesforceSchema.optional(),
+    store: storeSchema.default({ kind: 'sqlite' }),
+    sync: syncSchema,
     orgs: z.array(orgSchema).default([]),
   })
   .superRefine((config, ctx) => {
@@ -142,6 +181,8 @@ export type BridgeConfig = z.infer<typeof bridgeConfigSchema>;
 export type SiteConfig = z.infer<typeof siteSchema>;
 export type SalesforceConfig = z.infer<typeof salesforceSchema>;
 export type OrgConfig = z.infer<typeof orgSchema>;
+export type StoreConfig = z.infer<typeof storeSchema>;
+export type SyncConfig = z.infer<typeof syncSchema>;
 /** The config as written in a file or built from the environment (defaults not yet applied). */
 export type BridgeConfigInput = z.input<typeof bridgeConfigSchema>;
 
