@@ -1,11 +1,16 @@
 /**
- * The local main job on embedded defaults. Today it prepares the package exactly as a deploy
- * would receive it and proves it offline: compiles the LWC TypeScript, converts the source to a
- * Metadata API package in .data/package, runs every metadata check, and prints what the package
- * holds. The sync of the local billing simulators into the Salesforce emulator joins this job as
- * the providers and the sync engine land (issues 3 and 4).
+ * The local main job on embedded defaults:
+ * 1-4. prepares the package exactly as a deploy would receive it and proves it offline (compiles
+ *      the LWC TypeScript, converts to a Metadata API package in .data/package, runs every
+ *      metadata check, prints what the package holds);
+ * 5-8. starts the Salesforce emulator, the Maxio and Chargebee simulators and the bridge on the
+ *      embedded SQLite store, backfills both sites, makes live changes whose webhooks the bridge
+ *      syncs, and prints what landed in Salesforce.
  *
- *   npm run sandbox
+ *   npm run sandbox                 # everything
+ *   npm run sandbox -- --follow     # then keep syncing until Ctrl-C
+ *   npm run sandbox -- --scale=10   # ten times the data
+ *   npm run sandbox -- --metadata-only
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -14,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { ComponentSet, MetadataConverter } from '@salesforce/source-deploy-retrieve';
 import { validateProject } from './lib/validate.ts';
 import { readTree } from './lib/sfdx-tree.ts';
+import { runSandboxSync } from './lib/sandbox-sync.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, '.data', 'package');
@@ -69,4 +75,21 @@ console.log(
 console.log(
   `done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${errors === 0 ? 'ready to deploy (see docs/scratch-org.md)' : `${errors} problem(s) to fix`}`,
 );
-process.exitCode = errors === 0 ? 0 : 1;
+if (errors > 0) {
+  process.exitCode = 1;
+} else if (!process.argv.includes('--metadata-only')) {
+  const scaleArg = process.argv.find((a) => a.startsWith('--scale='));
+  process.exitCode = await runSandboxSync({
+    dataDir: join(root, '.data', 'sandbox'),
+    scale: scaleArg ? Number(scaleArg.split('=')[1]) : 1,
+    liveChanges: 5,
+    follow: process.argv.includes('--follow'),
+    waitForShutdown: () =>
+      new Promise((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      }),
+    log: (line) => console.log(line),
+  });
+  console.log(`sandbox done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}

@@ -130,6 +130,9 @@ export class MaxioProvider implements BillingProvider {
   readonly #webhookSecret: string | undefined;
   readonly #limiter;
   readonly #logger: Logger | undefined;
+  /** Coupon code → coupon id: subscriptions name coupons by code only. */
+  readonly #couponIds = new Map<string, string>();
+  #couponsLoaded: Promise<void> | null = null;
 
   constructor(options: MaxioProviderOptions) {
     this.siteKey = siteKeyOf('maxio', options.siteName);
@@ -215,6 +218,30 @@ export class MaxioProvider implements BillingProvider {
     });
   }
 
+  /** Learn the site's coupon ids by code (once; coupons are few). */
+  async #loadCoupons(): Promise<void> {
+    this.#couponsLoaded ??= (async () => {
+      for (let page = 1; ; page++) {
+        const rows = (await this.#call(
+          'GET',
+          `/coupons.json?page=${page}&per_page=${MAX_PER_PAGE}`,
+        )) as Json[];
+        for (const row of rows) {
+          const c = unwrap(row, 'coupon');
+          this.#couponIds.set(String(c.code).toUpperCase(), String(c.id));
+        }
+        if (rows.length < MAX_PER_PAGE) return;
+      }
+    })().catch((error: unknown) => {
+      this.#couponsLoaded = null;
+      throw error;
+    });
+    return this.#couponsLoaded;
+  }
+
+  readonly #couponIdOf = (code: string): string | undefined =>
+    this.#couponIds.get(code.toUpperCase());
+
   // -------------------------------------------------------------------------------------------
   // Listing
 
@@ -283,6 +310,7 @@ export class MaxioProvider implements BillingProvider {
         break;
       }
       case 'subscription': {
+        await this.#loadCoupons();
         const rows = ((await this.#call('GET', `/subscriptions.json?${q}`)) as Json[]).map((r) =>
           unwrap(r, 'subscription'),
         );
@@ -293,7 +321,12 @@ export class MaxioProvider implements BillingProvider {
         ]);
         records.push(
           ...rows.map((s) => ({
-            ...mapSubscription(s, this.siteKey, components.get(String(s.id)) ?? []),
+            ...mapSubscription(
+              s,
+              this.siteKey,
+              components.get(String(s.id)) ?? [],
+              this.#couponIdOf,
+            ),
             opportunityId: opportunities.get(String(s.id)) ?? null,
           })),
         );
@@ -420,6 +453,7 @@ export class MaxioProvider implements BillingProvider {
         );
         break;
       case 'subscription': {
+        await this.#loadCoupons();
         const s = unwrap(await this.#call('GET', `/subscriptions/${e(id)}.json`), 'subscription');
         const [components, metadata] = await Promise.all([
           this.#call('GET', `/subscriptions/${e(id)}/components.json`) as Promise<Json[]>,
@@ -429,7 +463,7 @@ export class MaxioProvider implements BillingProvider {
         ]);
         const opportunity = metadata.metadata.find((m) => m.name === OPPORTUNITY_FIELD)?.value;
         record = {
-          ...mapSubscription(s, this.siteKey, components),
+          ...mapSubscription(s, this.siteKey, components, this.#couponIdOf),
           opportunityId: opportunity ? String(opportunity) : null,
         };
         break;

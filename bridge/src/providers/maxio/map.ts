@@ -312,7 +312,16 @@ export function mapSubscriptionComponent(sc: Json): SubscriptionItem {
   };
 }
 
-export function mapSubscription(s: Json, siteKey: SiteKey, components: Json[] = []): Subscription {
+/**
+ * `couponIdOf` turns a coupon code (all a Maxio subscription carries) into the coupon's id, so
+ * the subscription's coupons link to the synced coupons; without it the code stands in.
+ */
+export function mapSubscription(
+  s: Json,
+  siteKey: SiteKey,
+  components: Json[] = [],
+  couponIdOf: (code: string) => string | undefined = () => undefined,
+): Subscription {
   const customer = (s.customer as Json | undefined) ?? {};
   const product = (s.product as Json | undefined) ?? {};
   const state = String(s.state ?? 'active');
@@ -337,7 +346,7 @@ export function mapSubscription(s: Json, siteKey: SiteKey, components: Json[] = 
     productPrice: price,
     items: components.map((c) => mapSubscriptionComponent(unwrap(c, 'component'))),
     coupons: (coupons.length > 0 ? coupons.map((c) => String(c.code)) : codes).map((code) => ({
-      couponId: code,
+      couponId: couponIdOf(code) ?? code,
       code,
       appliedCount: num(coupons.find((c) => c.code === code)?.use_count),
     })),
