@@ -51,7 +51,7 @@ export async function openRuntime(
   for (const site of config.sites) {
     sites.push({
       site: siteOf(site),
-      provider: await createProvider(site, options.logger ? { logger: options.logger } : {}),
+      provider: createProvider(site, options.logger ? { logger: options.logger } : {}),
     });
   }
   const conn = createSalesforceConnection(config.salesforce);

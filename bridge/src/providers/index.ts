@@ -1,30 +1,13 @@
 /**
- * One `BillingProvider` per connected site, from its configuration. The adapters are loaded on
- * first use, so a bridge serving only Chargebee sites never loads the Maxio client.
+ * One `BillingProvider` per connected site, from its configuration.
  */
 import type { SiteConfig } from '../config/schema.ts';
-import { ConfigurationError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { siteKeyOf } from '../model/canonical.ts';
 import type { Site } from '../model/canonical.ts';
+import { ChargebeeProvider } from './chargebee/index.ts';
+import { MaxioProvider } from './maxio/index.ts';
 import type { BillingProvider } from './provider.ts';
-
-type AdapterClass = new (options: Record<string, unknown>) => BillingProvider;
-
-const ADAPTERS = {
-  maxio: { path: './maxio/index.ts', exportName: 'MaxioProvider' },
-  chargebee: { path: './chargebee/index.ts', exportName: 'ChargebeeProvider' },
-} as const;
-
-async function adapterClass(provider: SiteConfig['provider']): Promise<AdapterClass> {
-  const { path, exportName } = ADAPTERS[provider];
-  const mod = (await import(new URL(path, import.meta.url).href)) as Record<string, unknown>;
-  const cls = mod[exportName];
-  if (typeof cls !== 'function') {
-    throw new ConfigurationError(`the ${provider} adapter does not export ${exportName}`);
-  }
-  return cls as AdapterClass;
-}
 
 export function siteOf(config: SiteConfig): Site {
   return {
@@ -36,19 +19,23 @@ export function siteOf(config: SiteConfig): Site {
   };
 }
 
-export async function createProvider(
-  config: SiteConfig,
-  options: { logger?: Logger } = {},
-): Promise<BillingProvider> {
-  const Adapter = await adapterClass(config.provider);
-  return new Adapter({
+export function createProvider(config: SiteConfig, options: { logger?: Logger } = {}): BillingProvider {
+  const common = {
     siteName: config.name,
     apiKey: config.apiKey,
     ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
-    ...(config.provider === 'maxio' ? { region: config.region } : {}),
-    ...(config.webhook.secret ? { webhookSecret: config.webhook.secret } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  };
+  if (config.provider === 'maxio') {
+    return new MaxioProvider({
+      ...common,
+      region: config.region,
+      ...(config.webhook.secret ? { webhookSecret: config.webhook.secret } : {}),
+    });
+  }
+  return new ChargebeeProvider({
+    ...common,
     ...(config.webhook.username ? { webhookUsername: config.webhook.username } : {}),
     ...(config.webhook.password ? { webhookPassword: config.webhook.password } : {}),
-    ...(options.logger ? { logger: options.logger } : {}),
   });
 }
