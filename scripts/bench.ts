@@ -5,7 +5,7 @@
  * The stand-ins (Salesforce emulator, Maxio and Chargebee simulators) run in a child process, so
  * this process holds only the bridge: its peak RSS is the bridge's.
  *
- * - backfill of both sites (BENCH_SCALE, default 110: about 100k Salesforce records) →
+ * - backfill of both sites (BENCH_SCALE, default 128: about 100k Salesforce records) →
  *   `backfill_records`, `backfill_seconds`, `backfill_records_per_s`, `api_calls_per_10k_records`,
  *   `peak_rss_mb`, and `backfill_complete` (record counts in the org equal the sites');
  * - the same records, pre-mapped, loaded straight into a fresh emulator with the same writer →
@@ -39,7 +39,7 @@ import { CHARGEBEE_WEBHOOK, MAXIO_SHARED_KEY } from './lib/local-stack.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const node = process.execPath;
-const scale = Number(process.env.BENCH_SCALE ?? 110);
+const scale = Number(process.env.BENCH_SCALE ?? 128);
 const burst = Number(process.env.BENCH_BURST ?? 200);
 const print = (name: string, value: string | number) => console.log(`${name}: ${value}`);
 

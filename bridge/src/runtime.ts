@@ -24,7 +24,10 @@ export interface Runtime {
 
 export async function openStore(config: BridgeConfig): Promise<ServiceStore> {
   if (config.store.kind === 'sqlite') {
-    return new SqliteStore({ path: config.store.path ?? join(config.dataDir, 'bridge.db') });
+    return new SqliteStore({
+      path: config.store.path ?? join(config.dataDir, 'bridge.db'),
+      leaseMs: config.sync.jobLeaseSeconds * 1000,
+    });
   }
   const mod = (await import(new URL('./store/postgres.ts', import.meta.url).href)) as {
     openPostgresStore?: (url: string) => Promise<ServiceStore>;

@@ -92,11 +92,24 @@ export async function startBridgeService(options: BridgeServiceOptions): Promise
     providers,
     recordDelivery: (d) => store.recordDelivery(d),
     enqueueDelivery: (deliveryId, siteKey) =>
-      store.enqueue(DELIVERY_QUEUE, { deliveryId, siteKey }),
+      store.enqueue(
+        DELIVERY_QUEUE,
+        { deliveryId, siteKey },
+        { singletonKey: `delivery:${deliveryId}` },
+      ),
     ...(logger ? { logger } : {}),
   });
   app.get('/healthz', async () => ({ status: 'ok', version: options.version }));
   const url = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+
+  // Deliveries stored but never queued (a crash between the two) are queued now.
+  for (const stranded of await store.listDeliveries({ status: 'received', limit: 100_000 })) {
+    await store.enqueue(
+      DELIVERY_QUEUE,
+      { deliveryId: stranded.id, siteKey: stranded.siteKey },
+      { singletonKey: `delivery:${stranded.id}` },
+    );
+  }
 
   const workerDeps: DeliveryWorkerDeps = {
     providers,

@@ -561,7 +561,8 @@ export async function startChargebeeSimulator(
       webhook_status: webhooks ? 'scheduled' : 'not_configured',
     };
     data.events.push(event);
-    if (webhooks) await webhooks.emit(JSON.stringify(event)).catch(() => undefined);
+    // Sent after the answer, as Chargebee does: a slow or failing endpoint never holds up the API.
+    if (webhooks) void webhooks.emit(JSON.stringify(event)).catch(() => undefined);
     return event;
   }
 

@@ -133,6 +133,8 @@ export const syncSchema = z
     liveStopAt: z.number().min(0.1).max(1).default(0.95),
     /** The org has multi-currency on (CurrencyIsoCode is written). */
     multiCurrency: z.boolean().default(false),
+    /** How long a worker holds a job before another process may take it (crash recovery). */
+    jobLeaseSeconds: z.number().int().min(1).default(60),
   })
   .default({
     pollIntervalSeconds: 60,
@@ -142,6 +144,7 @@ export const syncSchema = z
     backfillStopAt: 0.85,
     liveStopAt: 0.95,
     multiCurrency: false,
+    jobLeaseSeconds: 60,
   });
 
 export const bridgeConfigSchema = z

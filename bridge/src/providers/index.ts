@@ -19,7 +19,10 @@ export function siteOf(config: SiteConfig): Site {
   };
 }
 
-export function createProvider(config: SiteConfig, options: { logger?: Logger } = {}): BillingProvider {
+export function createProvider(
+  config: SiteConfig,
+  options: { logger?: Logger } = {},
+): BillingProvider {
   const common = {
     siteName: config.name,
     apiKey: config.apiKey,

@@ -31,7 +31,9 @@ export interface ServiceStore
     CursorStore,
     Pick<DeliveryWorkerDeps, 'getDelivery' | 'markDelivery'>,
     Pick<RetryDeps, 'dueFailures' | 'ignoreFailures'> {
-  recordDelivery(delivery: DeliveryInput): Promise<{ id: string; duplicate: boolean }>;
+  recordDelivery(
+    delivery: DeliveryInput,
+  ): Promise<{ id: string; duplicate: boolean; status?: DeliveryStatus }>;
   listDeliveries(filter?: { status?: DeliveryStatus; limit?: number }): Promise<StoredDelivery[]>;
   listFailures(filter?: { status?: LogStatus; limit?: number }): Promise<SyncFailureEntry[]>;
   /** Make failures due now (an admin asked for a retry in Salesforce); returns how many. */

@@ -106,16 +106,18 @@ export class SqliteStore implements ServiceStore {
   // -------------------------------------------------------------------------------------------
   // Deliveries
 
-  async recordDelivery(d: DeliveryInput): Promise<{ id: string; duplicate: boolean }> {
+  async recordDelivery(
+    d: DeliveryInput,
+  ): Promise<{ id: string; duplicate: boolean; status?: DeliveryStatus }> {
     return this.#tx(() => {
       const existing = this.#stmt(
-        'SELECT id FROM deliveries WHERE site_key = ? AND event_id = ?',
-      ).get(d.siteKey, d.eventId) as { id: number } | undefined;
+        'SELECT id, status FROM deliveries WHERE site_key = ? AND event_id = ?',
+      ).get(d.siteKey, d.eventId) as { id: number; status: DeliveryStatus } | undefined;
       if (existing) {
         this.#stmt('UPDATE deliveries SET duplicates = duplicates + 1 WHERE id = ?').run(
           existing.id,
         );
-        return { id: String(existing.id), duplicate: true };
+        return { id: String(existing.id), duplicate: true, status: existing.status };
       }
       const result = this.#stmt(
         `INSERT INTO deliveries (site_key, event_id, event_type, received_at, headers, raw_body, status, error)

@@ -33,8 +33,13 @@ export interface DeliveryInput {
 
 export interface IntakeDeps {
   providers: Map<SiteKey, BillingProvider>;
-  /** Persist a delivery; `duplicate` when (site, event id) was stored before. */
-  recordDelivery(delivery: DeliveryInput): Promise<{ id: string; duplicate: boolean }>;
+  /**
+   * Persist a delivery; `duplicate` when (site, event id) was stored before, with the stored
+   * delivery's status (a duplicate still `received` was never synced: it is queued again).
+   */
+  recordDelivery(
+    delivery: DeliveryInput,
+  ): Promise<{ id: string; duplicate: boolean; status?: DeliveryStatus }>;
   /** Queue a stored delivery for the sync worker. */
   enqueueDelivery(deliveryId: string, siteKey: SiteKey): Promise<void>;
   logger?: Logger;
@@ -124,6 +129,8 @@ export const webhookIntake: FastifyPluginAsync<IntakeDeps> = async (
       status: parsed.known ? 'received' : 'ignored',
     });
     if (stored.duplicate) {
+      // Stored before but never synced (the bridge stopped between storing and queueing): queue it.
+      if (stored.status === 'received') await deps.enqueueDelivery(stored.id, siteKey);
       return reply.code(200).send({ received: true, duplicate: true });
     }
     if (parsed.known) await deps.enqueueDelivery(stored.id, siteKey);
