@@ -14,7 +14,7 @@
  * - Webhooks: `X-Chargify-Webhook-Signature-Hmac-Sha-256` is the hex HMAC-SHA256 of the raw body
  *   with the site's shared key, compared in constant time.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import {
   ConflictError,
   InvalidRequestError,
@@ -712,8 +712,13 @@ export class MaxioProvider implements BillingProvider {
         { provider: 'maxio' },
       );
     }
-    const id = body.id;
     const key = body.event;
+    // Maxio's "send test webhook" button posts `payload[chargify]=testing&event=test` with no
+    // id: it gets a stable id from its body so it can still be stored and deduplicated.
+    const id =
+      body.id === undefined && key === 'test'
+        ? `test-${createHash('sha256').update(delivery.rawBody).digest('hex').slice(0, 16)}`
+        : body.id;
     if (typeof id !== 'string' || id === '' || typeof key !== 'string' || key === '') {
       throw new WebhookPayloadError('webhook body lacks id or event', { provider: 'maxio' });
     }
