@@ -683,6 +683,9 @@ describe('Maxio adapter: requests and errors', () => {
     };
     const client = new StubClient((request) => {
       if (request.method === 'POST') return json(201, created);
+      if (request.url.includes('/coupons.json')) {
+        return json(200, [{ coupon: { id: 601, code: 'SAVE10', name: 'Save 10%' } }]);
+      }
       if (request.url.includes('/components.json')) return json(200, []);
       if (request.url.includes('/metadata.json')) {
         return json(200, {
@@ -721,6 +724,10 @@ describe('Maxio adapter: requests and errors', () => {
       'Salesforce Opportunity': '006000000000001AAA',
     });
     assert.equal(sub.id, '555');
+    assert.deepEqual(
+      sub.coupons.map((c) => [c.couponId, c.code]),
+      [['601', 'SAVE10']],
+    );
     assert.equal(sub.opportunityId, '006000000000001AAA');
   });
 });
