@@ -7,13 +7,14 @@
  *   auth with the API key as user and `x` as password.
  * - At most 4 requests in flight per site (Maxio's limit); 429 and 5xx retried with jittered
  *   backoff honouring Retry-After (writes only when idempotent).
- * - Idempotent creation: Maxio has no idempotency header on subscriptions, so the caller's key is
- *   the subscription `reference` (unique per site). A repeated create is refused as a duplicate
- *   reference, and the adapter then reads the subscription that key already made.
+ * - Idempotent creation: the caller's key goes out twice, as the signup's `uniqueness_token`
+ *   (a replay answers with the subscription the token already made) and as the subscription
+ *   `reference` (unique per site). Should a replay be refused as a duplicate reference instead,
+ *   the adapter reads the subscription that key made (`/subscriptions/lookup.json`).
  * - Webhooks: `X-Chargify-Webhook-Signature-Hmac-Sha-256` is the hex HMAC-SHA256 of the raw body
  *   with the site's shared key, compared in constant time.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import {
   ConflictError,
   InvalidRequestError,
@@ -616,6 +617,7 @@ export class MaxioProvider implements BillingProvider {
     const body = {
       ...this.#subscriptionBody(request),
       reference: idempotencyKey,
+      uniqueness_token: idempotencyKey,
       payment_collection_method: 'remittance',
       ...(request.opportunityId
         ? { metafields: { [OPPORTUNITY_FIELD]: request.opportunityId } }
@@ -710,8 +712,13 @@ export class MaxioProvider implements BillingProvider {
         { provider: 'maxio' },
       );
     }
-    const id = body.id;
     const key = body.event;
+    // Maxio's "send test webhook" button posts `payload[chargify]=testing&event=test` with no
+    // id: it gets a stable id from its body so it can still be stored and deduplicated.
+    const id =
+      body.id === undefined && key === 'test'
+        ? `test-${createHash('sha256').update(delivery.rawBody).digest('hex').slice(0, 16)}`
+        : body.id;
     if (typeof id !== 'string' || id === '' || typeof key !== 'string' || key === '') {
       throw new WebhookPayloadError('webhook body lacks id or event', { provider: 'maxio' });
     }
