@@ -33,7 +33,7 @@ import { startBridgeService } from '../bridge/src/service.ts';
 import type { ConnectedSite } from '../bridge/src/service.ts';
 import { SqliteStore } from '../bridge/src/store/sqlite.ts';
 import { backfillSite } from '../bridge/src/sync/backfill.ts';
-import { mapCanonical, mapSite } from '../bridge/src/sync/mappings/index.ts';
+import { ALL_OBJECT_MAPPINGS, mapCanonical, mapSite } from '../bridge/src/sync/mappings/index.ts';
 import type { SalesforceRecord } from '../bridge/src/sync/records.ts';
 import { CHARGEBEE_WEBHOOK, MAXIO_SHARED_KEY } from './lib/local-stack.ts';
 
@@ -183,6 +183,37 @@ try {
       ? 'yes'
       : `no (${subs}/${expectedSubs} subscriptions, ${accounts}/${expectedAccounts} accounts)`,
   );
+
+  // Every mapped field: how many have a value on at least one record in the org.
+  const fieldsByObject = new Map<string, Set<string>>();
+  for (const mapping of ALL_OBJECT_MAPPINGS) {
+    const set = fieldsByObject.get(mapping.sobject) ?? new Set<string>();
+    for (const f of mapping.fields) set.add(f.field);
+    for (const r of mapping.references) set.add(r.field);
+    fieldsByObject.set(mapping.sobject, set);
+  }
+  const never: string[] = [];
+  let mappedFields = 0;
+  for (const [sobject, fields] of fieldsByObject) {
+    // Fields the org does not have (CurrencyIsoCode without multi-currency) are not expected.
+    const described = new Set((await conn.sobject(sobject).describe()).fields.map((f) => f.name));
+    const list = [...fields].filter((f) => described.has(f));
+    mappedFields += list.length;
+    const seen = new Set<string>();
+    let result = await conn.query<Record<string, unknown>>(
+      `SELECT ${list.join(', ')} FROM ${sobject}`,
+    );
+    for (;;) {
+      for (const record of result.records) {
+        for (const f of list) if (record[f] !== null && record[f] !== undefined) seen.add(f);
+      }
+      if (result.done || !result.nextRecordsUrl || seen.size === list.length) break;
+      result = await conn.queryMore<Record<string, unknown>>(result.nextRecordsUrl);
+    }
+    for (const f of list) if (!seen.has(f)) never.push(`${sobject}.${f}`);
+  }
+  print('mapped_fields_populated', `${mappedFields - never.length}/${mappedFields}`);
+  print('mapped_fields_never_populated', never.length === 0 ? '-' : never.join(' '));
 
   // -- raw load of the same records ------------------------------------------------------
   const records: SalesforceRecord[] = [];

@@ -97,6 +97,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           webhook: { url: `${bridgeUrl}/webhooks/chargebee:acme-test`, ...CHARGEBEE_WEBHOOK },
           webhookSchedule: [200, 1000, 5000, 15000, 30000, 60000, 120000],
         });
+  if (chargebee) seedOpportunities(sf, chargebee.data.subscriptions);
   const maxioProvider = new MaxioProvider({
     siteName: 'acme',
     apiKey: 'sandbox-maxio-api-key',
@@ -184,6 +185,29 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await sf.close();
     },
   };
+}
+
+/**
+ * The Opportunities the simulators' subscriptions say they came from exist in the org, as they
+ * would in a real one (the bridge created those subscriptions at Closed/Won).
+ */
+export function seedOpportunities(
+  sf: SalesforceEmulator,
+  subscriptions: Record<string, unknown>[],
+): number {
+  let seeded = 0;
+  for (const s of subscriptions) {
+    const id = (s.meta_data as { salesforce_opportunity_id?: string } | undefined)
+      ?.salesforce_opportunity_id;
+    if (!id || sf.data.get('Opportunity', id)) continue;
+    sf.seed(
+      'Opportunity',
+      { Name: `Deal for ${String(s.id)}`, StageName: 'Closed Won', CloseDate: '2026-01-15' },
+      id,
+    );
+    seeded += 1;
+  }
+  return seeded;
 }
 
 /** Wait until the store has no queued or running sync job (the webhooks have landed). */

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { startChargebeeSimulator } from '../../stand-ins/chargebee-simulator/index.ts';
 import { startMaxioSimulator } from '../../stand-ins/maxio-simulator/index.ts';
 import { startSalesforceEmulator } from '../../stand-ins/salesforce-emulator/index.ts';
-import { CHARGEBEE_WEBHOOK, MAXIO_SHARED_KEY } from './local-stack.ts';
+import { CHARGEBEE_WEBHOOK, MAXIO_SHARED_KEY, seedOpportunities } from './local-stack.ts';
 
 const { values } = parseArgs({
   options: {
@@ -38,6 +38,7 @@ const chargebee = await startChargebeeSimulator({
   webhook: { url: `${bridge}/webhooks/chargebee:acme-test`, ...CHARGEBEE_WEBHOOK },
   webhookSchedule: [250, 1000, 3000, 10000, 30000, 60000, 120000],
 });
+seedOpportunities(sf, chargebee.data.subscriptions);
 process.stdout.write(
   `${JSON.stringify({
     salesforce: { url: sf.url, clientId: sf.clientId, clientSecret: sf.clientSecret },

@@ -180,7 +180,7 @@ export function generateChargebeeData(seed: number, scale = 1): ChargebeeData {
     item(id, name, 'plan', { unit: id === 'team-plan' ? 'seat' : undefined });
     const model = id === 'team-plan' ? 'per_unit' : 'flat_fee';
     price(`${id}-USD-monthly`, id, 'plan', 'USD', model, cents, 'month');
-    price(`${id}-USD-yearly`, id, 'plan', 'USD', model, cents * 10, 'year');
+    price(`${id}-USD-yearly`, id, 'plan', 'USD', model, cents * 10, 'year', { billing_cycles: 3 });
     price(`${id}-EUR-monthly`, id, 'plan', 'EUR', model, Math.round(cents * 0.92), 'month');
     if (id === 'pro-plan') {
       price(`${id}-USD-trial`, id, 'plan', 'USD', model, cents, 'month', {
@@ -232,7 +232,12 @@ export function generateChargebeeData(seed: number, scale = 1): ChargebeeData {
       ...stamp(T0 + 2 * DAY),
       item_constraints: [
         { constraint: 'all', item_type: 'plan' },
-        { constraint: 'all', item_type: 'addon' },
+        {
+          constraint: 'specific',
+          item_type: 'addon',
+          item_price_ids: ['extra-storage-USD-monthly', 'seats-volume-USD-monthly'],
+        },
+        { constraint: 'specific', item_type: 'charge', item_price_ids: ['setup-charge-USD'] },
       ],
     },
     {
@@ -414,6 +419,20 @@ export function generateChargebeeData(seed: number, scale = 1): ChargebeeData {
         ...(addon.price !== undefined
           ? { unit_price: addon.price, amount: Number(addon.price) * q }
           : {}),
+        ...(i % 4 === 0 ? { billing_cycles: 12, service_period_days: 30 } : {}),
+        object: 'subscription_item',
+      });
+    }
+    // A one-time onboarding charge on some subscriptions, billed on activation.
+    if (i % 8 === 3) {
+      subItems.push({
+        item_price_id: 'setup-charge-USD',
+        item_type: 'charge',
+        quantity: 1,
+        unit_price: 25000,
+        amount: 25000,
+        charge_once: true,
+        charge_on_event: 'subscription_activation',
         object: 'subscription_item',
       });
     }
@@ -443,14 +462,66 @@ export function generateChargebeeData(seed: number, scale = 1): ChargebeeData {
       object: 'subscription',
       currency_code: 'USD',
       subscription_items: subItems,
-      coupons: coupon ? [{ coupon_id: coupon.id, applied_count: 1, object: 'coupon' }] : undefined,
-      due_invoices_count: 0,
+      coupons: coupon
+        ? [
+            {
+              coupon_id: coupon.id,
+              applied_count: 1,
+              ...(coupon.duration_type === 'limited_period'
+                ? { apply_till: start + 90 * DAY }
+                : {}),
+              object: 'coupon',
+            },
+          ]
+        : undefined,
+      due_invoices_count: status === 'paused' ? 1 : 0,
       mrr: Number(plan.price) * qty,
       exchange_rate: 1.0,
       base_currency_code: 'USD',
       business_entity_id: customer.business_entity_id,
       po_number: i % 7 === 0 ? `PO-${1000 + i}` : undefined,
-      meta_data: undefined,
+      // Every seventh subscription was created by the bridge from a Salesforce Opportunity.
+      meta_data: i % 7 === 0 ? { salesforce_opportunity_id: seededOpportunityId(i) } : undefined,
+      shipping_address:
+        i % 3 === 0
+          ? {
+              first_name: first,
+              last_name: last,
+              email: `ship${i + 1}@example.com`,
+              company,
+              phone: customer.phone,
+              line1: `${300 + i} Harbor Road`,
+              line2: 'Dock 4',
+              line3: 'Receiving',
+              city,
+              state: state || null,
+              state_code: state || null,
+              country,
+              zip,
+              validation_status: 'not_validated',
+              object: 'shipping_address',
+            }
+          : undefined,
+      contract_term:
+        i % 5 === 0
+          ? {
+              id: `ct_${subId}`,
+              status: 'active',
+              contract_start: start,
+              contract_end: start + 365 * DAY,
+              billing_cycle: 12,
+              action_at_term_end: 'renew',
+              total_contract_value: Number(plan.price) * qty * 12,
+              cancellation_cutoff_period: 30,
+              created_at: start,
+              subscription_id: subId,
+              remaining_billing_cycles: 11,
+              object: 'contract_term',
+            }
+          : undefined,
+      remaining_billing_cycles: i % 5 === 0 ? 11 : undefined,
+      due_since: status === 'paused' ? start + 30 * DAY : undefined,
+      total_dues: status === 'paused' ? Number(plan.price) * qty : undefined,
       cf_contract_owner: rng.pick(['Jordan', 'Sam', 'Alex']),
       resource_version: rv(),
       updated_at: start + DAY,
@@ -474,6 +545,7 @@ export function generateChargebeeData(seed: number, scale = 1): ChargebeeData {
         amount,
         pricing_model: ip.pricing_model,
         is_taxed: customer.taxability !== 'exempt',
+        ...(customer.taxability === 'exempt' ? { tax_exempt_reason: 'customer_exempt' } : {}),
         tax_amount: 0,
         object: 'line_item',
         subscription_id: subId,
@@ -523,6 +595,8 @@ export function generateChargebeeData(seed: number, scale = 1): ChargebeeData {
       amount_due: unpaid ? total : 0,
       paid_at: unpaid ? undefined : start + 3600,
       dunning_status: unpaid ? 'in_progress' : undefined,
+      next_retry_at: unpaid ? start + 3 * DAY : undefined,
+      payment_owner: (customer.relationship as Json | undefined)?.payment_owner_id ?? id,
       deleted: false,
       object: 'invoice',
       first_invoice: true,
@@ -722,6 +796,11 @@ export function generateChargebeeData(seed: number, scale = 1): ChargebeeData {
     },
     nextId,
   };
+}
+
+/** The Salesforce Opportunity a seeded subscription says it came from (seeded in the org too). */
+export function seededOpportunityId(i: number): string {
+  return `006SIM${String(i).padStart(9, '0')}AAA`;
 }
 
 export function tieredAmount(itemPrice: Json, quantity: number): number {

@@ -833,6 +833,25 @@ export function generateMaxioData(seed: number, scale = 1, subdomain = 'acme'): 
         `${product.name} charge`,
       ),
     );
+    // Component charges are transactions of their own, naming the component.
+    for (const line of lines.filter((l) => l.component_id)) {
+      transactions.push(
+        transactionOf(
+          ids.next('transaction'),
+          'charge',
+          'component',
+          cents(line.subtotal_amount as string),
+          true,
+          subId,
+          id,
+          product.id as number,
+          line.component_id as number,
+          invoiceUid,
+          at(issue),
+          String(line.description),
+        ),
+      );
+    }
     if (!unpaid) {
       transactions.push(
         transactionOf(
