@@ -16,7 +16,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -36,23 +35,13 @@ import { backfillSite } from '../bridge/src/sync/backfill.ts';
 import { ALL_OBJECT_MAPPINGS, mapCanonical, mapSite } from '../bridge/src/sync/mappings/index.ts';
 import type { SalesforceRecord } from '../bridge/src/sync/records.ts';
 import { CHARGEBEE_WEBHOOK, MAXIO_SHARED_KEY } from './lib/local-stack.ts';
+import { freePort } from '../stand-ins/common/net.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const node = process.execPath;
 const scale = Number(process.env.BENCH_SCALE ?? 128);
 const burst = Number(process.env.BENCH_BURST ?? 200);
 const print = (name: string, value: string | number) => console.log(`${name}: ${value}`);
-
-async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const a = server.address();
-      server.close(() => ok(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 /** Start a child that prints one JSON line when ready. */
 async function child(

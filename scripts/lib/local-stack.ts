@@ -5,7 +5,6 @@
  * end-to-end tests start it; nothing here is a test double: every hop is real HTTP on 127.0.0.1.
  */
 import { mkdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { startChargebeeSimulator } from '../../stand-ins/chargebee-simulator/index.ts';
 import type { ChargebeeSimulator } from '../../stand-ins/chargebee-simulator/index.ts';
@@ -23,6 +22,7 @@ import { SalesforceWriter } from '../../bridge/src/salesforce/writer.ts';
 import { startBridgeService } from '../../bridge/src/service.ts';
 import type { BridgeService, ConnectedSite } from '../../bridge/src/service.ts';
 import { SqliteStore } from '../../bridge/src/store/sqlite.ts';
+import { freePort } from '../../stand-ins/common/net.ts';
 
 export interface LocalStackOptions {
   dataDir: string;
@@ -56,18 +56,6 @@ export const CHARGEBEE_WEBHOOK = {
   username: 'sandbox-webhooks',
   password: 'sandbox-webhook-password',
 };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   mkdirSync(options.dataDir, { recursive: true });

@@ -8,8 +8,9 @@
  *
  * `scale` multiplies the customer count (30 per unit); the rest follows.
  */
+import { COMPANIES, FIRST_NAMES, LAST_NAMES, weightedPick } from '../common/people.ts';
+import type { Place } from '../common/people.ts';
 import { createRng } from '../common/prng.ts';
-import type { Rng } from '../common/prng.ts';
 
 export type Json = Record<string, unknown>;
 
@@ -40,53 +41,7 @@ const STATUSES = [
   ['future', 4],
 ] as const;
 
-function weighted(rng: Rng): string {
-  const total = STATUSES.reduce((a, [, w]) => a + w, 0);
-  let x = rng.int(1, total);
-  for (const [status, w] of STATUSES) {
-    x -= w;
-    if (x <= 0) return status;
-  }
-  return 'active';
-}
-
-const FIRST = [
-  'Ada',
-  'Grace',
-  'Alan',
-  'Edsger',
-  'Barbara',
-  'Donald',
-  'Frances',
-  'Ken',
-  'Radia',
-  'Leslie',
-];
-const LAST = [
-  'Lovelace',
-  'Hopper',
-  'Turing',
-  'Dijkstra',
-  'Liskov',
-  'Knuth',
-  'Allen',
-  'Thompson',
-  'Perlman',
-  'Lamport',
-];
-const COMPANIES = [
-  'Acme',
-  'Globex',
-  'Initech',
-  'Umbrella',
-  'Hooli',
-  'Stark',
-  'Wayne',
-  'Wonka',
-  'Tyrell',
-  'Cyberdyne',
-];
-const CITIES: [string, string, string, string][] = [
+const CITIES: Place[] = [
   ['Boston', 'MA', '02110', 'US'],
   ['Austin', 'TX', '78701', 'US'],
   ['Berlin', 'BE', '10115', 'DE'],
@@ -305,8 +260,8 @@ export function generateChargebeeData(seed: number, scale = 1): ChargebeeData {
 
   for (let i = 0; i < count; i++) {
     const created = T0 + 3 * DAY + i * 3600;
-    const first = rng.pick(FIRST);
-    const last = rng.pick(LAST);
+    const first = rng.pick(FIRST_NAMES);
+    const last = rng.pick(LAST_NAMES);
     const company = `${rng.pick(COMPANIES)} ${i + 1}`;
     const [city, state, zip, country] = rng.pick(CITIES);
     const id = `cus_${rng.id(14)}`;
@@ -393,7 +348,7 @@ export function generateChargebeeData(seed: number, scale = 1): ChargebeeData {
     event('customer_created', created, { customer });
 
     if (i % 6 === 5) continue;
-    const status = weighted(rng);
+    const status = weightedPick(rng, STATUSES);
     const plan = rng.pick(plans);
     const qty = plan.pricing_model === 'per_unit' ? rng.int(2, 40) : 1;
     const start = created + rng.int(0, 20) * DAY;

@@ -7,8 +7,9 @@
  * events follow. Generation is linear and allocation-light, so scale 1500 (45k customers,
  * ~100k records) starts in a few seconds.
  */
+import { COMPANIES, FIRST_NAMES, LAST_NAMES, weightedPick } from '../common/people.ts';
+import type { Place } from '../common/people.ts';
 import { createRng } from '../common/prng.ts';
-import type { Rng } from '../common/prng.ts';
 
 export type Json = Record<string, unknown>;
 
@@ -53,53 +54,7 @@ const STATES = [
   ['suspended', 2],
 ] as const;
 
-function weighted(rng: Rng): string {
-  const total = STATES.reduce((a, [, w]) => a + w, 0);
-  let x = rng.int(1, total);
-  for (const [state, w] of STATES) {
-    x -= w;
-    if (x <= 0) return state;
-  }
-  return 'active';
-}
-
-const FIRST = [
-  'Ada',
-  'Grace',
-  'Alan',
-  'Edsger',
-  'Barbara',
-  'Donald',
-  'Frances',
-  'Ken',
-  'Radia',
-  'Leslie',
-];
-const LAST = [
-  'Lovelace',
-  'Hopper',
-  'Turing',
-  'Dijkstra',
-  'Liskov',
-  'Knuth',
-  'Allen',
-  'Thompson',
-  'Perlman',
-  'Lamport',
-];
-const COMPANIES = [
-  'Acme',
-  'Globex',
-  'Initech',
-  'Umbrella',
-  'Hooli',
-  'Stark',
-  'Wayne',
-  'Wonka',
-  'Tyrell',
-  'Cyberdyne',
-];
-const CITIES: [string, string, string, string][] = [
+const CITIES: Place[] = [
   ['Boston', 'MA', '02110', 'US'],
   ['Austin', 'TX', '78701', 'US'],
   ['Denver', 'CO', '80202', 'US'],
@@ -431,8 +386,8 @@ export function generateMaxioData(seed: number, scale = 1, subdomain = 'acme'): 
   for (let i = 0; i < customerCount; i++) {
     const id = ids.next('customer');
     const created = T0 + 3 * DAY + i * 3_600_000;
-    const first = rng.pick(FIRST);
-    const last = rng.pick(LAST);
+    const first = rng.pick(FIRST_NAMES);
+    const last = rng.pick(LAST_NAMES);
     const company = `${rng.pick(COMPANIES)} ${i + 1}`;
     const [city, state, zip, country] = rng.pick(CITIES);
     // Every tenth customer after the first ten is a child of an earlier one (hierarchies).
@@ -473,7 +428,7 @@ export function generateMaxioData(seed: number, scale = 1, subdomain = 'acme'): 
     const product = rng.pick(products);
     const pricePoints = productPricePoints.filter((pp) => pp.product_id === product.id);
     const pp = rng.pick(pricePoints);
-    const subState = weighted(rng);
+    const subState = weightedPick(rng, STATES);
     const subId = ids.next('subscription');
     const start = created + rng.int(0, 20) * DAY;
     const periodMonths = Number(pp.interval);

@@ -7,9 +7,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../../../stand-ins/common/net.ts';
 
 export interface TestPostgres {
   url: string;
@@ -27,17 +27,6 @@ function binDir(): string {
   throw new Error(
     "PostgreSQL binaries not found in /usr/lib/postgresql/*/bin: install Debian's postgresql (.ci/run does) or set BRIDGE_TEST_PG_URL",
   );
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const a = server.address();
-      server.close(() => ok(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
 }
 
 export async function startTestPostgres(): Promise<TestPostgres> {

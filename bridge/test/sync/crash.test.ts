@@ -11,7 +11,6 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -22,20 +21,10 @@ import { MaxioProvider } from '../../src/providers/maxio/index.ts';
 import type { BillingProvider } from '../../src/providers/provider.ts';
 import type { ResourceType } from '../../src/model/canonical.ts';
 import { CHARGEBEE_WEBHOOK, MAXIO_SHARED_KEY } from '../../../scripts/lib/local-stack.ts';
+import { freePort } from '../../../stand-ins/common/net.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const BIN = join(root, 'bridge', 'bin', 'billing-bridge.js');
-
-async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const a = server.address();
-      server.close(() => ok(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 function run(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
   return spawn(process.execPath, ['--no-warnings', ...args], {
