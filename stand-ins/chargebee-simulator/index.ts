@@ -45,6 +45,31 @@ export const CHARGEBEE_WEBHOOK_SCHEDULE = [
 
 type ErrorBody = { message: string; type?: string; api_error_code: string; param?: string };
 
+/** A handler's answer for an unknown customer id. */
+function missingCustomer(id: string): { status: number; body: Json } {
+  return {
+    status: 404,
+    body: errorBody(404, {
+      message: `Sorry, we couldn't find that resource (customer ${id})`,
+      type: 'invalid_request',
+      api_error_code: 'resource_not_found',
+    }),
+  };
+}
+
+/** A handler's answer for a parameter Chargebee refuses. */
+function paramError(param: string, message: string): { status: number; body: Json } {
+  return {
+    status: 400,
+    body: errorBody(400, {
+      message: `${param} : ${message}`,
+      type: 'invalid_request',
+      api_error_code: 'param_wrong_value',
+      param,
+    }),
+  };
+}
+
 export function errorBody(status: number, e: ErrorBody): Json {
   return {
     message: e.message,
@@ -317,16 +342,7 @@ export async function startChargebeeSimulator(
     idempotent(request, reply, async () => {
       const body = (request.body ?? {}) as Json;
       const problem = customerErrors(body);
-      if (problem)
-        return {
-          status: 400,
-          body: errorBody(400, {
-            message: `${problem[0]} : ${problem[1]}`,
-            type: 'invalid_request',
-            api_error_code: 'param_wrong_value',
-            param: problem[0],
-          }),
-        };
+      if (problem) return paramError(problem[0], problem[1]);
       const id = body.id ? String(body.id) : `cus_${data.nextId('n')}`;
       if (data.customers.some((c) => c.id === id)) {
         return {
@@ -372,27 +388,10 @@ export async function startChargebeeSimulator(
   app.post<{ Params: { id: string } }>('/api/v2/customers/:id', async (request, reply) =>
     idempotent(request, reply, async () => {
       const customer = data.customers.find((c) => c.id === request.params.id);
-      if (!customer)
-        return {
-          status: 404,
-          body: errorBody(404, {
-            message: `Sorry, we couldn't find that resource (customer ${request.params.id})`,
-            type: 'invalid_request',
-            api_error_code: 'resource_not_found',
-          }),
-        };
+      if (!customer) return missingCustomer(request.params.id);
       const body = (request.body ?? {}) as Json;
       const problem = customerErrors(body);
-      if (problem)
-        return {
-          status: 400,
-          body: errorBody(400, {
-            message: `${problem[0]} : ${problem[1]}`,
-            type: 'invalid_request',
-            api_error_code: 'param_wrong_value',
-            param: problem[0],
-          }),
-        };
+      if (problem) return paramError(problem[0], problem[1]);
       Object.assign(customer, body);
       touch(customer);
       await emitEvent('customer_changed', { customer });
@@ -404,15 +403,7 @@ export async function startChargebeeSimulator(
     async (request, reply) =>
       idempotent(request, reply, async () => {
         const customer = data.customers.find((c) => c.id === request.params.id);
-        if (!customer)
-          return {
-            status: 404,
-            body: errorBody(404, {
-              message: `Sorry, we couldn't find that resource (customer ${request.params.id})`,
-              type: 'invalid_request',
-              api_error_code: 'resource_not_found',
-            }),
-          };
+        if (!customer) return missingCustomer(request.params.id);
         const body = (request.body ?? {}) as Json;
         if (body.billing_address)
           customer.billing_address = {
@@ -452,15 +443,7 @@ export async function startChargebeeSimulator(
     async (request, reply) =>
       idempotent(request, reply, async () => {
         const customer = data.customers.find((c) => c.id === request.params.id);
-        if (!customer)
-          return {
-            status: 404,
-            body: errorBody(404, {
-              message: `Sorry, we couldn't find that resource (customer ${request.params.id})`,
-              type: 'invalid_request',
-              api_error_code: 'resource_not_found',
-            }),
-          };
+        if (!customer) return missingCustomer(request.params.id);
         const body = (request.body ?? {}) as Json;
         let lines;
         try {
