@@ -14,6 +14,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from './log.ts';
 import type { Site, SiteKey } from './model/canonical.ts';
+import { SalesforcePreviewSource } from './org-api/preview-source.ts';
 import { buildOrgApi } from './org-api/server.ts';
 import type { BillingProvider } from './providers/provider.ts';
 import type { SalesforceWriter } from './salesforce/writer.ts';
@@ -86,6 +87,7 @@ export async function startBridgeService(options: BridgeServiceOptions): Promise
     orgs: options.orgs,
     sites: options.sites,
     ledger: store.creationLedger(),
+    previewSource: new SalesforcePreviewSource(options.writer.conn),
     version: options.version,
   });
   await app.register(webhookIntake, {

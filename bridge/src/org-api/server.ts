@@ -6,7 +6,12 @@
 import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { BillingBridgeError, NotFoundError, createApiError } from '../errors.ts';
+import {
+  BillingBridgeError,
+  InvalidRequestError,
+  NotFoundError,
+  createApiError,
+} from '../errors.ts';
 import {
   externalIdOf,
   type BillingManifest,
@@ -17,6 +22,7 @@ import {
 } from '../model/canonical.ts';
 import type { BillingProvider, Page } from '../providers/provider.ts';
 import type { CreationLedger } from './ledger.ts';
+import type { PreviewSource } from './preview-source.ts';
 import { orgApiSpecRoute } from './spec.ts';
 
 export interface ConnectedSite {
@@ -28,6 +34,8 @@ export interface OrgApiOptions {
   orgs: { id: string; token: string }[];
   sites: ConnectedSite[];
   ledger: CreationLedger;
+  /** Reads saved previews from Salesforce, for creation by `previewId` alone. */
+  previewSource?: PreviewSource;
   version: string;
   /** Most catalog records fetched per resource (a catalog is for a picker, not a backfill). */
   catalogLimit?: number;
@@ -72,16 +80,21 @@ export const previewRequestSchema = z.object({
     .optional(),
 });
 
-export const createSubscriptionSchema = z.object({
-  opportunityId: z.string().min(15).max(18),
-  previewId: z.string().optional(),
-  preview: previewRequestSchema,
-  poNumber: z.string().optional(),
-  startDate: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/)
-    .optional(),
-});
+export const createSubscriptionSchema = z
+  .object({
+    opportunityId: z.string().min(15).max(18),
+    previewId: z.string().optional(),
+    preview: previewRequestSchema.optional(),
+    poNumber: z.string().optional(),
+    startDate: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional(),
+  })
+  .refine((body) => body.preview !== undefined || body.previewId !== undefined, {
+    message: 'give the preview, or the previewId of a saved Subscription Preview',
+    path: ['preview'],
+  });
 
 type PreviewBody = z.infer<typeof previewRequestSchema>;
 
@@ -331,7 +344,20 @@ export function buildOrgApi(options: OrgApiOptions): FastifyInstance {
 
   app.post('/org/v1/subscriptions', async (request, reply) => {
     const body = parse(createSubscriptionSchema, request.body);
-    const { provider } = siteOf(body.preview.siteKey);
+    let preview: PreviewBody;
+    if (body.preview) preview = body.preview;
+    else if (options.previewSource) {
+      preview = parse(
+        previewRequestSchema,
+        await options.previewSource.readPreview(body.previewId as string, body.opportunityId),
+      );
+    } else {
+      throw new InvalidRequestError(
+        'this bridge has no Salesforce connection to read saved previews from: send the preview',
+        { status: 400, param: 'preview' },
+      );
+    }
+    const { provider } = siteOf(preview.siteKey);
     const { state, record } = await options.ledger.claim(body.opportunityId, provider.siteKey);
     if (state === 'done') {
       return {
@@ -353,7 +379,7 @@ export function buildOrgApi(options: OrgApiOptions): FastifyInstance {
     }
     try {
       const subscriptionRequest = {
-        ...toSubscriptionRequest(body.preview, body.opportunityId),
+        ...toSubscriptionRequest(preview, body.opportunityId),
         poNumber: body.poNumber ?? null,
         startDate: body.startDate ?? null,
       };

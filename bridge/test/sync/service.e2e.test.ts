@@ -25,6 +25,8 @@ import { startReferenceSim } from '../core/reference/sim.ts';
 import type { ReferenceSim } from '../core/reference/sim.ts';
 
 const SITE = 'chargebee:reference' as const;
+const ORG_ID = '00D000000000001AAA';
+const ORG_TOKEN = 'org-token-for-the-service-test-0123456789';
 
 async function until(check: () => boolean | Promise<boolean>, what: string, ms = 5000) {
   const deadline = Date.now() + ms;
@@ -74,7 +76,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
           conn,
           retry: { maxRetries: 3, initialDelayMs: 5, maxDelayMs: 20 },
         }),
-        orgs: [],
+        orgs: [{ id: ORG_ID, token: ORG_TOKEN }],
         version: 'test',
         pollIntervalMs: 0,
         retryIntervalMs: 0,
@@ -231,6 +233,70 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         .records('Account')
         .find((a) => a.Billing_External_Id__c === `${SITE}:${customer.id}`);
       assert.notEqual(account?.Name, 'Older Co');
+    });
+    it('creates a subscription from a saved preview id alone, reading the preview and the Account from Salesforce', async () => {
+      const account = sf.seed('Account', { Name: 'Preview Buyer Inc' });
+      const opportunity = sf.seed('Opportunity', {
+        Name: 'New deal',
+        StageName: 'Closed Won',
+        CloseDate: '2026-11-30',
+        AccountId: account,
+      });
+      const other = sf.seed('Opportunity', {
+        Name: 'Other deal',
+        StageName: 'Prospecting',
+        CloseDate: '2026-12-30',
+      });
+      const request = {
+        siteKey: SITE,
+        pricePointId: 'pp_pro_m',
+        planQuantity: '1',
+        items: [],
+        couponCodes: [],
+      };
+      const preview = sf.seed('Subscription_Preview__c', {
+        Opportunity__c: opportunity,
+        Request_JSON__c: JSON.stringify(request),
+        Status__c: 'Priced',
+      });
+      const create = (body: Record<string, unknown>) =>
+        fetch(`${bridge.url}/org/v1/subscriptions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-billing-bridge-token': ORG_TOKEN },
+          body: JSON.stringify(body),
+        });
+      const before = sim.store.get('subscription')?.length ?? 0;
+      const created = await create({ opportunityId: opportunity, previewId: preview });
+      const body = (await created.json()) as {
+        state: string;
+        created: boolean;
+        subscriptionId: string;
+      };
+      assert.equal(created.status, 200, JSON.stringify(body));
+      assert.deepEqual([body.state, body.created], ['created', true]);
+      const made = sim.store.get('subscription')?.find((s) => s.id === body.subscriptionId) as
+        Record<string, unknown> | undefined;
+      assert.equal(made?.pricePointId, 'pp_pro_m');
+      assert.equal(made?.opportunityId, opportunity);
+      assert.equal(sim.store.get('subscription')?.length, before + 1);
+      const again = await create({ opportunityId: opportunity, previewId: preview });
+      assert.equal(((await again.json()) as { created: boolean }).created, false);
+      assert.equal(
+        sim.store.get('subscription')?.length,
+        before + 1,
+        'one subscription per Opportunity',
+      );
+
+      const wrongOpportunity = await create({ opportunityId: other, previewId: preview });
+      assert.equal(wrongOpportunity.status, 400);
+      assert.match(
+        ((await wrongOpportunity.json()) as { message: string }).message,
+        /another Opportunity/,
+      );
+      const missing = await create({ opportunityId: other, previewId: 'a0X000000000000AAA' });
+      assert.equal(missing.status, 404);
+      const neither = await create({ opportunityId: other });
+      assert.equal(neither.status, 400);
     });
   });
 }
