@@ -266,7 +266,7 @@ export async function startChargebeeSimulator(
       const y = b[field] as number | string;
       return x < y ? -dir : x > y ? dir : ia - ib;
     });
-    const start = q.offset ? decodeOffset(q.offset) : 0;
+    const start = q.offset ? (decodeOffset(q.offset) ?? 0) : 0;
     const page = indexed.slice(start, start + limit).map(([r]) => r);
     const body: Json = {
       list: page.map((r) =>
@@ -281,9 +281,14 @@ export async function startChargebeeSimulator(
 
   for (const resource of Object.keys(LIST_KEYS)) {
     const [key] = LIST_KEYS[resource] as [keyof ChargebeeData, string, string];
-    app.get(`/api/v2/${resource}`, async (request) =>
-      listOf(request, resource, data[key] as Json[]),
-    );
+    app.get(`/api/v2/${resource}`, async (request, reply) => {
+      const offset = (request.query as ListQuery).offset;
+      if (offset !== undefined && decodeOffset(offset) === null) {
+        const refused = paramError('offset', 'invalid value');
+        return reply.code(refused.status).send(refused.body);
+      }
+      return listOf(request, resource, data[key] as Json[]);
+    });
     app.get<{ Params: { id: string } }>(`/api/v2/${resource}/:id`, async (request, reply) => {
       const [, wrapper] = LIST_KEYS[resource] as [keyof ChargebeeData, string, string];
       const record = (data[key] as Json[]).find((r) => r.id === request.params.id);
@@ -614,14 +619,15 @@ export function encodeOffset(index: number): string {
   return Buffer.from(JSON.stringify(['cb', index])).toString('base64url');
 }
 
-export function decodeOffset(offset: string): number {
+/** The index an offset stands for; null for an offset this site never gave out. */
+export function decodeOffset(offset: string): number | null {
   try {
     const [tag, index] = JSON.parse(Buffer.from(offset, 'base64url').toString()) as [
       string,
       number,
     ];
-    return tag === 'cb' && Number.isInteger(index) && index >= 0 ? index : 0;
+    return tag === 'cb' && Number.isInteger(index) && index >= 0 ? index : null;
   } catch {
-    return 0;
+    return null;
   }
 }

@@ -265,3 +265,23 @@ describe('Chargebee payloads', () => {
     assert.deepEqual(unknown.changes, []);
   });
 });
+
+describe('the Chargebee simulator refuses an offset it never gave out', () => {
+  it('answers 400 param_wrong_value on offset, as Chargebee does', async () => {
+    const { startChargebeeSimulator } =
+      await import('../../../stand-ins/chargebee-simulator/index.ts');
+    const sim = await startChargebeeSimulator({ seed: 1 });
+    try {
+      const res = await fetch(`${sim.url}/customers?limit=5&offset=not-an-offset`, {
+        headers: { authorization: basicAuthHeader('test_key_123', '') },
+      });
+      assert.equal(res.status, 400);
+      assert.deepEqual(
+        [((await res.json()) as { api_error_code: string; param: string }).api_error_code],
+        ['param_wrong_value'],
+      );
+    } finally {
+      await sim.close();
+    }
+  });
+});
