@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { checkConvert } from './sdr-check.ts';
 import { checkSchema } from './schema-check.ts';
 import { checkCrossReferences } from './xref-check.ts';
+import { checkFlows } from './flow-check.ts';
 import { checkCoverage } from './coverage-check.ts';
 import { checkLwcTypeScript } from './lwc-check.ts';
 import { checkSampleData } from './data-check.ts';
@@ -23,7 +24,12 @@ export async function validateProject(options: ValidateOptions): Promise<CheckRe
   const packageDir = join(options.root, options.packageDir ?? 'force-app');
   const source = join(packageDir, 'main', 'default');
   const tree = readTree(source);
-  const results = [await checkConvert(packageDir), checkSchema(tree), checkCrossReferences(tree)];
+  const results = [
+    await checkConvert(packageDir),
+    checkSchema(tree),
+    checkCrossReferences(tree),
+    checkFlows(tree, join(source, 'lwc')),
+  ];
   const coverageFile =
     options.coverageFile === undefined
       ? join(options.root, 'docs', 'seed-coverage.json')

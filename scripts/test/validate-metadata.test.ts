@@ -11,6 +11,42 @@ import type { CheckResult } from '../lib/report.ts';
 const NS = 'xmlns="http://soap.sforce.com/2006/04/metadata"';
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/** The fixture's External Service: one operation with a path parameter and a JSON body. */
+const WIDGET_API = {
+  openapi: '3.0.3',
+  info: { title: 'Widget API', version: '1' },
+  paths: {
+    '/widgets/{size}/price': {
+      post: {
+        operationId: 'priceWidget',
+        parameters: [{ name: 'size', in: 'path', required: true, schema: { type: 'string' } }],
+        requestBody: {
+          content: {
+            'application/json': { schema: { $ref: '#/components/schemas/PriceRequest' } },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The price.',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Price' } } },
+          },
+        },
+      },
+    },
+  },
+  components: {
+    schemas: {
+      PriceRequest: { type: 'object', properties: { rush: { type: 'boolean' } } },
+      Price: { type: 'object', properties: { amount: { type: 'string' } } },
+    },
+  },
+};
+const escapeXml = (text: string): string =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const WIDGET_PRICE = 'force-app/main/default/flows/Widget_Price.flow-meta.xml';
+const WIDGET_SYNC = 'force-app/main/default/flows/Widget_Sync.flow-meta.xml';
+const WIDGET_LWC = 'force-app/main/default/lwc/widgetPrice/widgetPrice.ts';
+
 /** A small, valid SFDX project: one object, two fields, a rule, a permission set, a layout, a seed. */
 function fixture(): Record<string, string> {
   const base = 'force-app/main/default';
@@ -27,6 +63,11 @@ function fixture(): Record<string, string> {
     [`${base}/customPermissions/Bypass.customPermission-meta.xml`]: `<?xml version="1.0" encoding="UTF-8"?><CustomPermission ${NS}><isLicensed>false</isLicensed><label>Bypass</label></CustomPermission>`,
     [`${base}/permissionsets/Widget_Admin.permissionset-meta.xml`]: `<?xml version="1.0" encoding="UTF-8"?><PermissionSet ${NS}><description>Admins.</description><fieldPermissions><editable>true</editable><field>Widget__c.Size__c</field><readable>true</readable></fieldPermissions><fieldPermissions><editable>true</editable><field>Widget__c.Account__c</field><readable>true</readable></fieldPermissions><hasActivationRequired>false</hasActivationRequired><label>Widget Admin</label><objectPermissions><allowCreate>true</allowCreate><allowDelete>true</allowDelete><allowEdit>true</allowEdit><allowRead>true</allowRead><modifyAllRecords>false</modifyAllRecords><object>Widget__c</object><viewAllRecords>false</viewAllRecords></objectPermissions></PermissionSet>`,
     [`${base}/layouts/Widget__c-Widget Layout.layout-meta.xml`]: `<?xml version="1.0" encoding="UTF-8"?><Layout ${NS}><layoutSections><customLabel>false</customLabel><detailHeading>false</detailHeading><editHeading>true</editHeading><label>Information</label><layoutColumns><layoutItems><behavior>Required</behavior><field>Name</field></layoutItems><layoutItems><behavior>Edit</behavior><field>Size__c</field></layoutItems></layoutColumns><style>OneColumn</style></layoutSections></Layout>`,
+    [`${base}/externalServiceRegistrations/Widget_Api.externalServiceRegistration-meta.xml`]: `<?xml version="1.0" encoding="UTF-8"?><ExternalServiceRegistration ${NS}><label>Widget API</label><registrationProviderType>Custom</registrationProviderType><schema>${escapeXml(JSON.stringify(WIDGET_API))}</schema><schemaType>OpenApi3</schemaType><status>Complete</status></ExternalServiceRegistration>`,
+    [WIDGET_PRICE]: `<?xml version="1.0" encoding="UTF-8"?><Flow ${NS}><actionCalls><name>Price_Widget</name><label>Price the widget</label><locationX>0</locationX><locationY>200</locationY><actionName>Widget_Api.priceWidget</actionName><actionType>externalService</actionType><faultConnector><targetReference>Report_Fault</targetReference></faultConnector><inputParameters><name>size</name><value><elementReference>Get_Widget.Size__c</elementReference></value></inputParameters><inputParameters><name>body</name><value><elementReference>request</elementReference></value></inputParameters><outputParameters><assignToReference>price</assignToReference><name>200</name></outputParameters><outputParameters><assignToReference>responseCode</assignToReference><name>responseCode</name></outputParameters></actionCalls><apiVersion>62.0</apiVersion><assignments><name>Build_Request</name><label>Build the request</label><locationX>0</locationX><locationY>100</locationY><assignmentItems><assignToReference>request.rush</assignToReference><operator>Assign</operator><value><booleanValue>true</booleanValue></value></assignmentItems><connector><targetReference>Price_Widget</targetReference></connector></assignments><assignments><name>Report_Fault</name><label>Report the fault</label><locationX>0</locationX><locationY>300</locationY><assignmentItems><assignToReference>faultMessage</assignToReference><operator>Assign</operator><value><elementReference>$Flow.FaultMessage</elementReference></value></assignmentItems></assignments><description>Prices a widget through the Widget API.</description><label>Widget Price</label><processType>Flow</processType><recordLookups><name>Get_Widget</name><label>Get the widget</label><locationX>0</locationX><locationY>50</locationY><connector><targetReference>Build_Request</targetReference></connector><faultConnector><targetReference>Report_Fault</targetReference></faultConnector><filters><field>Id</field><operator>EqualTo</operator><value><elementReference>widgetId</elementReference></value></filters><getFirstRecordOnly>true</getFirstRecordOnly><object>Widget__c</object><queriedFields>Id</queriedFields><queriedFields>Size__c</queriedFields><storeOutputAutomatically>true</storeOutputAutomatically></recordLookups><start><locationX>0</locationX><locationY>0</locationY><connector><targetReference>Get_Widget</targetReference></connector></start><status>Active</status><variables><name>faultMessage</name><dataType>String</dataType><isCollection>false</isCollection><isInput>false</isInput><isOutput>true</isOutput></variables><variables><name>price</name><apexClass>ExternalService__Widget_Api_Price</apexClass><dataType>Apex</dataType><isCollection>false</isCollection><isInput>false</isInput><isOutput>true</isOutput></variables><variables><name>request</name><apexClass>ExternalService__Widget_Api_PriceRequest</apexClass><dataType>Apex</dataType><isCollection>false</isCollection><isInput>false</isInput><isOutput>false</isOutput></variables><variables><name>responseCode</name><dataType>Number</dataType><isCollection>false</isCollection><isInput>false</isInput><isOutput>false</isOutput></variables><variables><name>widgetId</name><dataType>String</dataType><isCollection>false</isCollection><isInput>true</isInput><isOutput>false</isOutput></variables></Flow>`,
+    [WIDGET_SYNC]: `<?xml version="1.0" encoding="UTF-8"?><Flow ${NS}><actionCalls><name>Call_Api</name><label>Tell the API</label><locationX>0</locationX><locationY>200</locationY><actionName>Widget_Api.priceWidget</actionName><actionType>externalService</actionType><faultConnector><targetReference>Note_Failure</targetReference></faultConnector><inputParameters><name>size</name><value><elementReference>$Record.Size__c</elementReference></value></inputParameters></actionCalls><apiVersion>62.0</apiVersion><description>After a widget is saved, tells the Widget API after the save commits.</description><label>Widget Sync</label><processType>AutoLaunchedFlow</processType><recordUpdates><name>Mark_Pending</name><label>Mark pending</label><locationX>0</locationX><locationY>100</locationY><filterLogic>and</filterLogic><filters><field>Id</field><operator>EqualTo</operator><value><elementReference>$Record.Id</elementReference></value></filters><inputAssignments><field>Size__c</field><value><stringValue>pending</stringValue></value></inputAssignments><object>Widget__c</object></recordUpdates><recordUpdates><name>Note_Failure</name><label>Note the failure</label><locationX>0</locationX><locationY>300</locationY><filterLogic>and</filterLogic><filters><field>Id</field><operator>EqualTo</operator><value><elementReference>$Record.Id</elementReference></value></filters><inputAssignments><field>Size__c</field><value><stringValue>failed</stringValue></value></inputAssignments><object>Widget__c</object></recordUpdates><start><locationX>0</locationX><locationY>0</locationY><connector><targetReference>Mark_Pending</targetReference></connector><object>Widget__c</object><recordTriggerType>CreateAndUpdate</recordTriggerType><scheduledPaths><name>After_Commit</name><connector><targetReference>Call_Api</targetReference></connector><pathType>AsyncAfterCommit</pathType></scheduledPaths><triggerType>RecordAfterSave</triggerType></start><status>Active</status></Flow>`,
+    [WIDGET_LWC]: `import { LightningElement } from 'lwc';\nexport const PRICE_FLOW = 'Widget_Price';\nexport default class WidgetPrice extends LightningElement {\n  async price(runner: { run(f: string, i: unknown[]): Promise<Record<string, unknown>> }): Promise<unknown> {\n    const outputs = await runner.run(PRICE_FLOW, [{ name: 'widgetId', type: 'String', value: 'a01' }]);\n    return outputs.price;\n  }\n}\n`,
+    [`${base}/lwc/widgetPrice/widgetPrice.js-meta.xml`]: `<?xml version="1.0" encoding="UTF-8"?><LightningComponentBundle ${NS}><apiVersion>62.0</apiVersion><isExposed>false</isExposed></LightningComponentBundle>`,
     'docs/seed-coverage.json': JSON.stringify({
       tables: [
         {
@@ -82,6 +123,13 @@ function editCoverage(
   files[COVERAGE] = JSON.stringify(coverage);
 }
 
+/** Replaces text in one fixture file, failing loudly when the text is not there. */
+function edit(files: Record<string, string>, path: string, from: string, to: string): void {
+  const content = files[path] ?? '';
+  assert.ok(content.includes(from), `${path} does not contain ${from}`);
+  files[path] = content.replace(from, to);
+}
+
 function addData(files: Record<string, string>, fields: Record<string, unknown>): void {
   files['data/sample-data-plan.json'] = JSON.stringify([
     { sobject: 'Widget__c', saveRefs: true, resolveRefs: true, files: ['Widget__c.json'] },
@@ -99,6 +147,9 @@ describe('metadata validator', () => {
     assert.equal(byName['source-deploy-retrieve convert']?.CustomField, 2);
     assert.equal(byName['seed coverage']?.rows, 3);
     assert.equal(byName['cross-references']?.['field grants'], 2);
+    assert.equal(byName.flows?.flows, 2);
+    assert.equal(byName.flows?.actions, 2);
+    assert.equal(byName.flows?.['LWC flow runs'], 1);
   });
 
   const mustFail: [string, (files: Record<string, string>) => void, RegExp][] = [
@@ -238,6 +289,117 @@ describe('metadata validator', () => {
           `<?xml version="1.0" encoding="UTF-8"?><LightningComponentBundle ${NS}><apiVersion>62.0</apiVersion><isExposed>false</isExposed></LightningComponentBundle>`;
       },
       /\.forceignore must list \*\*\/\*\.ts/,
+    ],
+    [
+      'a flow calling an operation the registration does not have',
+      (f) => edit(f, WIDGET_PRICE, 'Widget_Api.priceWidget', 'Widget_Api.paintWidget'),
+      /calls Widget_Api\.paintWidget, which is not an operation of any External Service Registration/,
+    ],
+    [
+      'a flow passing an input the operation does not take',
+      (f) => edit(f, WIDGET_PRICE, '<name>size</name>', '<name>colour</name>'),
+      /passes colour, which Widget_Api\.priceWidget does not take/,
+    ],
+    [
+      'a flow reading an output the operation does not return',
+      (f) => edit(f, WIDGET_PRICE, '<name>200</name>', '<name>201</name>'),
+      /reads 201, which Widget_Api\.priceWidget does not return/,
+    ],
+    [
+      'a dangling flow connector',
+      (f) =>
+        edit(
+          f,
+          WIDGET_PRICE,
+          '<connector><targetReference>Price_Widget</targetReference>',
+          '<connector><targetReference>Price_Gadget</targetReference>',
+        ),
+      /a connector goes to Price_Gadget, which is not an element of this flow/,
+    ],
+    [
+      'a flow querying a missing field',
+      (f) =>
+        edit(
+          f,
+          WIDGET_PRICE,
+          '<queriedFields>Size__c</queriedFields>',
+          '<queriedFields>Weight__c</queriedFields>',
+        ),
+      /names Widget__c\.Weight__c, which does not exist/,
+    ],
+    [
+      'a flow reading a field its Get Records does not query',
+      (f) => edit(f, WIDGET_PRICE, '<queriedFields>Size__c</queriedFields>', ''),
+      /names Get_Widget\.Size__c, but Get_Widget does not query Size__c/,
+    ],
+    [
+      'a record-triggered flow writing a missing field of $Record',
+      (f) => edit(f, WIDGET_SYNC, '$Record.Size__c', '$Record.Weight__c'),
+      /names Widget__c\.Weight__c, which does not exist/,
+    ],
+    [
+      'a property the External Service type does not have',
+      (f) => edit(f, WIDGET_PRICE, 'request.rush', 'request.urgent'),
+      /ExternalService__Widget_Api_PriceRequest has no property urgent/,
+    ],
+    [
+      'a value of the wrong type',
+      (f) =>
+        edit(
+          f,
+          WIDGET_PRICE,
+          '<booleanValue>true</booleanValue>',
+          '<stringValue>yes</stringValue>',
+        ),
+      /request\.rush: text cannot go into boolean/,
+    ],
+    [
+      'an LWC passing an input the flow does not declare',
+      (f) => edit(f, WIDGET_LWC, "name: 'widgetId'", "name: 'gadgetId'"),
+      /passes gadgetId to Widget_Price, which has no input variable gadgetId/,
+    ],
+    [
+      'an LWC reading an output the flow does not declare',
+      (f) => edit(f, WIDGET_LWC, 'outputs.price', 'outputs.cost'),
+      /reads cost from Widget_Price, which has no output variable cost/,
+    ],
+    [
+      'an LWC running a flow that does not exist',
+      (f) => edit(f, WIDGET_LWC, "'Widget_Price'", "'Widget_Quote'"),
+      /runs flow Widget_Quote, which is not in the package/,
+    ],
+    [
+      'a callout on the synchronous path of a record-triggered flow',
+      (f) =>
+        edit(
+          f,
+          WIDGET_SYNC,
+          '<connector><targetReference>Mark_Pending</targetReference>',
+          '<connector><targetReference>Call_Api</targetReference>',
+        ),
+      /Call_Api calls out on the synchronous path of a record-triggered flow/,
+    ],
+    [
+      'an action without a fault connector',
+      (f) =>
+        edit(
+          f,
+          WIDGET_SYNC,
+          '<faultConnector><targetReference>Note_Failure</targetReference></faultConnector>',
+          '',
+        ),
+      /actionCall Call_Api has no fault connector/,
+    ],
+    [
+      'a permission set granting a flow that does not exist',
+      (f) =>
+        edit(
+          f,
+          PERMSET,
+          '<hasActivationRequired>',
+          '<flowAccesses><enabled>true</enabled><flow>Widget_Quote</flow></flowAccesses><hasActivationRequired>',
+        ),
+      /flowAccesses names flow Widget_Quote, which does not exist/,
     ],
     [
       'sample data naming a missing field',

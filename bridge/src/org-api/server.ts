@@ -73,6 +73,9 @@ export const previewRequestSchema = z.object({
       }),
     )
     .default([]),
+  // Flows cannot build a list of objects: they send items as two parallel lists.
+  itemPricePointIds: z.array(z.string().min(1)).default([]),
+  itemQuantities: z.array(decimal).default([]),
   couponCodes: z.array(z.string().min(1)).default([]),
   currency: z
     .string()
@@ -134,6 +137,26 @@ function sameToken(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** items plus the parallel-list form Flows send; the two lists must line up. */
+function itemsOf(body: PreviewBody): PreviewBody['items'] {
+  if (body.itemPricePointIds.length !== body.itemQuantities.length) {
+    throw createApiError({
+      provider: undefined,
+      status: 400,
+      code: 'invalid_request',
+      message: `itemQuantities: ${body.itemQuantities.length} quantities for ${body.itemPricePointIds.length} itemPricePointIds; send one quantity per price point`,
+      param: 'itemQuantities',
+    });
+  }
+  return [
+    ...body.items,
+    ...body.itemPricePointIds.map((pricePointId, i) => ({
+      pricePointId,
+      quantity: body.itemQuantities[i] ?? '',
+    })),
+  ];
+}
+
 function toSubscriptionRequest(body: PreviewBody, opportunityId?: string): SubscriptionRequest {
   const { customer } = body;
   const address =
@@ -158,7 +181,7 @@ function toSubscriptionRequest(body: PreviewBody, opportunityId?: string): Subsc
     productId: body.productId ?? null,
     pricePointId: body.pricePointId ?? null,
     planQuantity: body.planQuantity ?? null,
-    items: body.items.map((item) => ({
+    items: itemsOf(body).map((item) => ({
       productId: item.productId ?? null,
       pricePointId: item.pricePointId ?? null,
       quantity: item.quantity,

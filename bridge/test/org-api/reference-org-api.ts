@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { buildOrgApi } from '../../src/org-api/server.ts';
+import type { PreviewSource } from '../../src/org-api/preview-source.ts';
 import { MemoryCreationLedger } from '../../src/org-api/ledger.ts';
 import { ReferenceProvider } from '../core/reference/provider.ts';
 import { startReferenceSim, type ReferenceSim } from '../core/reference/sim.ts';
@@ -18,6 +19,7 @@ export interface ReferenceOrgApi {
 export async function startReferenceOrgApi(
   token: string,
   version = 'test',
+  previewSource?: PreviewSource,
 ): Promise<ReferenceOrgApi> {
   const sim = await startReferenceSim();
   const provider = new ReferenceProvider({ baseUrl: sim.url, apiKey: 'reference-api-key-0123' });
@@ -36,6 +38,7 @@ export async function startReferenceOrgApi(
     ],
     ledger: new MemoryCreationLedger(),
     version,
+    ...(previewSource ? { previewSource } : {}),
   });
   return {
     app,
