@@ -2,8 +2,8 @@
  * A throwaway PostgreSQL server for tests: `BRIDGE_TEST_PG_URL` when set, otherwise a fresh
  * cluster from Debian's binaries (`/usr/lib/postgresql/<v>/bin`) in a temporary directory, on a
  * free port, stopped and removed afterwards. PostgreSQL refuses to run as root, so as root the
- * server runs as the `postgres` user (`runuser`). No binaries is a clear failure, never a skip:
- * `.ci/run` installs Debian's `postgresql`.
+ * server runs as the `postgres` user (`runuser`). No binaries is a clear failure (`.ci/run`
+ * installs Debian's `postgresql`), unless `BRIDGE_SKIP_PG=1` says to skip knowingly.
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -16,16 +16,33 @@ export interface TestPostgres {
   stop(): Promise<void>;
 }
 
-function binDir(): string {
-  const base = '/usr/lib/postgresql';
+function findBinDir(base = '/usr/lib/postgresql'): string | null {
   if (existsSync(base)) {
     const versions = readdirSync(base)
       .filter((v) => existsSync(join(base, v, 'bin', 'initdb')))
       .sort((a, b) => Number(b) - Number(a));
     if (versions[0]) return join(base, versions[0], 'bin');
   }
+  return null;
+}
+
+/**
+ * Why the Postgres tests are skipped, or `null` to run them: only when no server is given, no
+ * binaries exist and `BRIDGE_SKIP_PG=1` (never by accident: without that variable they fail).
+ */
+export function postgresSkipReason(
+  env: NodeJS.ProcessEnv = process.env,
+  binRoot?: string,
+): string | null {
+  if (env.BRIDGE_TEST_PG_URL || findBinDir(binRoot)) return null;
+  return env.BRIDGE_SKIP_PG === '1' ? 'no PostgreSQL binaries and BRIDGE_SKIP_PG=1' : null;
+}
+
+function binDir(): string {
+  const found = findBinDir();
+  if (found) return found;
   throw new Error(
-    "PostgreSQL binaries not found in /usr/lib/postgresql/*/bin: install Debian's postgresql (.ci/run does) or set BRIDGE_TEST_PG_URL",
+    "PostgreSQL binaries not found in /usr/lib/postgresql/*/bin: install Debian's postgresql (.ci/run does), set BRIDGE_TEST_PG_URL, or set BRIDGE_SKIP_PG=1 to skip these tests knowingly",
   );
 }
 

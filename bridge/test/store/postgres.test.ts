@@ -1,15 +1,17 @@
 /**
- * The scale-out store on a real PostgreSQL server (Debian's, started for the test): the same
- * rules as the embedded store, and what only several processes can show: one winner among 100
- * concurrent creation claims from 4 processes, a job held by a worker killed with SIGKILL handed
- * to another process by pg-boss, and one sync done by two bridge processes sharing the database.
+ * The scale-out store on a real PostgreSQL server (Debian's, started for the test): the shared
+ * store contract (contract.ts, each test on a database of its own), then what only several
+ * processes can show: one winner among 100 concurrent creation claims from 4 processes, and a job
+ * held by a worker killed with SIGKILL handed to another process by pg-boss.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import pgLib from 'pg';
 import { PostgresStore } from '../../src/store/postgres.ts';
-import type { FailureInput } from '../../src/sync/pipeline.ts';
-import { startTestPostgres } from './postgres-server.ts';
+import { storeContract } from './contract.ts';
+import { postgresSkipReason, startTestPostgres } from './postgres-server.ts';
 import type { TestPostgres } from './postgres-server.ts';
 
 const STORE = JSON.stringify(new URL('../../src/store/postgres.ts', import.meta.url).href);
@@ -33,23 +35,61 @@ function child(code: string, args: string[]) {
   };
 }
 
-const failure = (externalId: string): FailureInput => ({
-  siteKey: 'chargebee:acme-test',
-  sobject: 'Subscription__c',
-  externalId,
-  sourceResource: 'subscription',
-  sourceId: externalId.split(':').pop() as string,
-  source: 'Webhook',
-  errorCode: 'REQUIRED_FIELD_MISSING',
-  message: 'Required fields are missing: [Account__c]',
-  payload: '{}',
+let pg: TestPostgres;
+const run = randomBytes(4).toString('hex');
+const databases: string[] = [];
+
+/** A database of its own per contract test, so each store starts empty. */
+async function freshDatabase(): Promise<string> {
+  const name = `contract_${run}_${databases.length + 1}`;
+  databases.push(name);
+  const admin = new pgLib.Client({ connectionString: pg.url });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(pg.url);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+const skip = postgresSkipReason();
+
+before(async () => {
+  if (!skip) pg = await startTestPostgres();
+});
+after(async () => {
+  if (process.env.BRIDGE_TEST_PG_URL && pg) {
+    // Someone else's server: leave it as found.
+    const admin = new pgLib.Client({ connectionString: pg.url });
+    await admin.connect();
+    for (const name of databases) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+  await pg?.stop();
 });
 
-describe('PostgresStore on a real server', { timeout: 180_000 }, () => {
-  let pg: TestPostgres;
+storeContract({
+  name: 'postgres',
+  skip,
+  async open() {
+    const url = await freshDatabase();
+    const options = { url, jobExpireSeconds: 2, maintenanceIntervalSeconds: 1, poolSize: 4 };
+    return {
+      store: await PostgresStore.open(options),
+      reopen: () => PostgresStore.open(options),
+    };
+  },
+  async jobCounts(store, queue) {
+    return (store as PostgresStore).jobCounts(queue);
+  },
+});
+
+describe('PostgresStore on a real server', { timeout: 180_000, skip: skip ?? false }, () => {
   let store: PostgresStore;
   before(async () => {
-    pg = await startTestPostgres();
     store = await PostgresStore.open({
       url: pg.url,
       jobExpireSeconds: 2,
@@ -58,84 +98,6 @@ describe('PostgresStore on a real server', { timeout: 180_000 }, () => {
   });
   after(async () => {
     await store?.close();
-    await pg?.stop();
-  });
-
-  it('stores a delivery once per (site, event id) and tells a duplicate its status', async () => {
-    const d = {
-      siteKey: 'maxio:acme' as const,
-      eventId: 'e1',
-      eventType: 'signup_success',
-      receivedAt: new Date().toISOString(),
-      headers: { a: 'b' },
-      rawBody: 'id=e1',
-      status: 'received' as const,
-    };
-    const first = await store.recordDelivery(d);
-    const again = await store.recordDelivery(d);
-    assert.deepEqual(
-      [first.duplicate, again.duplicate, again.id === first.id, again.status],
-      [false, true, true, 'received'],
-    );
-    await store.markDelivery(first.id, 'processed');
-    assert.equal((await store.getDelivery(first.id))?.status, 'processed');
-    assert.equal((await store.getDelivery(first.id))?.rawBody, 'id=e1');
-  });
-
-  it('applies the version rule in one statement: older refused, equal accepted, resource_version first', async () => {
-    const k = 'chargebee:acme-test:sub_1';
-    assert.deepEqual(
-      [
-        ...(await store.claimVersions([
-          { key: k, resourceVersion: 200, updatedAt: '2026-01-01T00:00:02Z' },
-        ])),
-      ],
-      [[k, { existed: false }]],
-    );
-    assert.equal(
-      (
-        await store.claimVersions([
-          { key: k, resourceVersion: 100, updatedAt: '2026-01-01T00:00:09Z' },
-        ])
-      ).size,
-      0,
-    );
-    assert.deepEqual(
-      [...(await store.claimVersions([{ key: k, resourceVersion: 200 }]))],
-      [[k, { existed: true }]],
-    );
-    const m = 'maxio:acme:7';
-    await store.claimVersions([{ key: m, updatedAt: '2026-01-01T10:00:00-05:00' }]);
-    assert.equal(
-      (await store.claimVersions([{ key: m, updatedAt: '2026-01-01T14:59:59Z' }])).size,
-      0,
-    );
-    assert.equal(
-      (await store.claimVersions([{ key: m, updatedAt: '2026-01-01T15:00:01Z' }])).size,
-      1,
-    );
-  });
-
-  it('counts failure attempts, makes them due, resolves them', async () => {
-    const t0 = new Date('2026-11-22T10:00:00Z');
-    const [first] = await store.recordFailures([failure('chargebee:acme-test:sub_9')], t0);
-    const [second] = await store.recordFailures([failure('chargebee:acme-test:sub_9')], t0);
-    assert.deepEqual([first?.attempts, second?.attempts, second?.status], [1, 2, 'Retrying']);
-    assert.equal((await store.dueFailures(t0, 10)).length, 0);
-    assert.equal(
-      await store.requestRetry(
-        [{ sobject: 'Subscription__c', externalId: 'chargebee:acme-test:sub_9' }],
-        t0,
-      ),
-      1,
-    );
-    assert.equal((await store.dueFailures(t0, 10)).length, 1);
-    const resolved = await store.resolveFailures(
-      [{ sobject: 'Subscription__c', externalId: 'chargebee:acme-test:sub_9' }],
-      t0,
-    );
-    assert.equal(resolved[0]?.status, 'Resolved');
-    assert.equal((await store.dueFailures(new Date('2030-01-01'), 10)).length, 0);
   });
 
   it('lets exactly one of 100 concurrent claims for one Opportunity win across 4 processes', async () => {
