@@ -525,6 +525,48 @@ export class MaxioProvider implements BillingProvider {
   // -------------------------------------------------------------------------------------------
   // Previews and creation
 
+  /**
+   * A request naming only the plan's price point (what the org API and the Flows send) gets its
+   * product: Maxio signups need the product, and the price point says which.
+   */
+  async #withProduct(request: SubscriptionRequest): Promise<SubscriptionRequest> {
+    const lookUp = async (path: string, id: string, param: string): Promise<Json> => {
+      const body = (await this.#call(
+        'GET',
+        `${path}?filter[ids]=${encodeURIComponent(id)}&per_page=1`,
+      )) as {
+        price_points: Json[];
+      };
+      const found = body.price_points[0];
+      if (!found) {
+        throw new InvalidRequestError(`Price point ${id} is not on this site`, {
+          provider: 'maxio',
+          param,
+        });
+      }
+      return found;
+    };
+    let productId = request.productId ?? null;
+    if (!productId && request.pricePointId && /^\d+$/.test(request.pricePointId)) {
+      productId = String(
+        (await lookUp('/products_price_points.json', request.pricePointId, 'pricePointId'))
+          .product_id,
+      );
+    }
+    const items = await Promise.all(
+      request.items.map(async (item) => {
+        if (item.productId || !item.pricePointId?.startsWith('component-pp:')) return item;
+        const found = await lookUp(
+          '/components_price_points.json',
+          maxioId(item.pricePointId).id,
+          'items',
+        );
+        return { ...item, productId: `component:${String(found.component_id)}` };
+      }),
+    );
+    return { ...request, productId, items };
+  }
+
   #subscriptionBody(request: SubscriptionRequest): Json {
     if (request.planQuantity && Number(request.planQuantity) !== 1) {
       throw new InvalidRequestError(
@@ -590,7 +632,7 @@ export class MaxioProvider implements BillingProvider {
   }
 
   async previewSubscription(request: SubscriptionRequest): Promise<SubscriptionPreview> {
-    const body = this.#subscriptionBody(request);
+    const body = this.#subscriptionBody(await this.#withProduct(request));
     // A preview has no side effect: it may be retried like a read.
     const result = (await this.#call(
       'POST',
@@ -615,7 +657,7 @@ export class MaxioProvider implements BillingProvider {
     idempotencyKey: string,
   ): Promise<Subscription> {
     const body = {
-      ...this.#subscriptionBody(request),
+      ...this.#subscriptionBody(await this.#withProduct(request)),
       reference: idempotencyKey,
       uniqueness_token: idempotencyKey,
       payment_collection_method: 'remittance',
