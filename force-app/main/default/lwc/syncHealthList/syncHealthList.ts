@@ -2,10 +2,8 @@ import { LightningElement, api } from 'lwc';
 import { formatLabel } from 'c/ldsUtils';
 import CAPTION from '@salesforce/label/c.Billing_Health_Caption';
 import COL_ENTRY from '@salesforce/label/c.Billing_Health_ColEntry';
-import COL_STATUS from '@salesforce/label/c.Billing_Health_ColStatus';
 import COL_ERROR from '@salesforce/label/c.Billing_Health_ColError';
-import COL_OBJECT from '@salesforce/label/c.Billing_Health_ColObject';
-import COL_EXTERNAL_ID from '@salesforce/label/c.Billing_Health_ColExternalId';
+import COL_RECORD from '@salesforce/label/c.Billing_Health_ColRecord';
 import COL_ATTEMPTS from '@salesforce/label/c.Billing_Health_ColAttempts';
 import COL_LAST_ATTEMPT from '@salesforce/label/c.Billing_Health_ColLastAttempt';
 import COL_HINT from '@salesforce/label/c.Billing_Health_ColHint';
@@ -68,10 +66,8 @@ export default class SyncHealthList extends LightningElement {
   labels = {
     CAPTION,
     COL_ENTRY,
-    COL_STATUS,
     COL_ERROR,
-    COL_OBJECT,
-    COL_EXTERNAL_ID,
+    COL_RECORD,
     COL_ATTEMPTS,
     COL_LAST_ATTEMPT,
     COL_HINT,

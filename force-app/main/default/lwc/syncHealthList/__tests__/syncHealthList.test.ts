@@ -47,25 +47,20 @@ describe('c-sync-health-list', () => {
   it('shows one row per entry with its error, object, external id, attempts, time and hint', () => {
     const { element } = mount();
     const rows = $$(element, 'tr.entry');
-    expect(rows.map((r) => r.querySelector('th.name')?.textContent)).toEqual([
+    expect(rows.map((r) => r.querySelector('.name')?.textContent)).toEqual([
       'LOG-000003',
       'LOG-000002',
       'LOG-000001',
     ]);
-    const cells = Array.from(rows[1]?.querySelectorAll('td') ?? []).map((td) =>
-      td.textContent?.trim(),
-    );
-    expect(cells).toEqual(
-      expect.arrayContaining([
-        'Retrying',
-        'FIELD_CUSTOM_VALIDATION_EXCEPTION',
-        'Account',
-        'maxio:acme:a0E2',
-        '3',
-        'Nov 22, 2026, 7:05 AM',
-        'Fix the validation rule, then retry.',
-      ]),
-    );
+    const second = rows[1] as HTMLElement;
+    const text = (selector: string) => second.querySelector(selector)?.textContent?.trim();
+    expect(text('th .slds-badge')).toBe('Retrying');
+    expect(text('.error-code')).toBe('FIELD_CUSTOM_VALIDATION_EXCEPTION');
+    expect(text('.related-object')).toBe('Account');
+    expect(text('.external-id')).toBe('maxio:acme:a0E2');
+    expect(text('.attempts')).toBe('3');
+    expect(text('.last-attempt')).toBe('Nov 22, 2026, 7:05 AM');
+    expect(text('.hint')).toBe('Fix the validation rule, then retry.');
     expect($(element, 'caption')?.textContent).toBe('c.Billing_Health_Caption');
   });
 
