@@ -95,3 +95,15 @@ declare module 'lightning/platformShowToastEvent' {
     constructor(toast: ToastOptions);
   }
 }
+
+declare module 'lightning/uiObjectInfoApi' {
+  export interface ObjectInfo {
+    apiName: string;
+    updateable: boolean;
+    fields: Record<string, { apiName: string; updateable: boolean }>;
+  }
+  export const getObjectInfo: import('lwc').WireAdapterConstructor<
+    { objectApiName?: { objectApiName: string } | string },
+    { data?: ObjectInfo; error?: unknown }
+  >;
+}

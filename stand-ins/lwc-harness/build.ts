@@ -1,7 +1,7 @@
 /**
  * Builds the harness page: compiles the package's LWC TypeScript, then bundles it with LWC OSS,
  * lightning-base-components and our stand-ins for the platform-only modules (lightning-flow,
- * uiRecordApi, uiRelatedListApi, navigation, platformShowToastEvent, recordPicker; @salesforce/label
+ * uiRecordApi, uiRelatedListApi, uiObjectInfoApi, navigation, platformShowToastEvent, recordPicker; @salesforce/label
  * resolves to the real custom label values, @salesforce/apex's refreshApex re-reads the wires).
  */
 import { execFileSync } from 'node:child_process';

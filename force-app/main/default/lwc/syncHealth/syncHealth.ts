@@ -1,6 +1,7 @@
 import { LightningElement, api, wire } from 'lwc';
 import { updateRecord } from 'lightning/uiRecordApi';
 import { getRelatedListRecords, type RelatedListRecords } from 'lightning/uiRelatedListApi';
+import { getObjectInfo, type ObjectInfo } from 'lightning/uiObjectInfoApi';
 import { NavigationMixin } from 'lightning/navigation';
 import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import { refreshApex } from '@salesforce/apex';
@@ -102,6 +103,10 @@ export default class SyncHealth extends NavigationMixin(LightningElement) {
     return this.recordId ?? this.pickedSiteId;
   }
 
+  /** Field-level security of the Event Log, to offer Retry and Ignore only to who may use them. */
+  @wire(getObjectInfo, { objectApiName: EVENT_LOG_OBJECT })
+  eventLogInfo?: { data?: ObjectInfo; error?: unknown };
+
   @wire(getRelatedListRecords, {
     parentRecordId: '$siteId',
     relatedListId: RELATED_LIST_ID,
@@ -118,6 +123,23 @@ export default class SyncHealth extends NavigationMixin(LightningElement) {
       this.related = undefined;
       this.showError(LOAD_ERROR, value.error);
     }
+  }
+
+  /**
+   * Retry now and Ignore write Status and Next Retry At: offered when the user may edit both
+   * (Billing Admin, the integration user); others, like sales users, see the list read-only.
+   */
+  get canEdit(): boolean {
+    const info = this.eventLogInfo?.data;
+    return Boolean(
+      info?.updateable &&
+      info.fields[STATUS_FIELD.fieldApiName]?.updateable &&
+      info.fields[NEXT_RETRY_FIELD.fieldApiName]?.updateable,
+    );
+  }
+
+  get readOnly(): boolean {
+    return !this.canEdit;
   }
 
   get choosingSite(): boolean {

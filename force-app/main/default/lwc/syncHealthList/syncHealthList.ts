@@ -59,6 +59,8 @@ export default class SyncHealthList extends LightningElement {
   @api rows: SyncHealthRow[] = [];
   /** True while the container is saving: every action waits. */
   @api disabled = false;
+  /** True for users who may not edit entries: the list without Retry, Ignore and selection. */
+  @api readOnly = false;
 
   /** Ticked row ids; rows that have left the list are dropped in `selection`. */
   selectedIds: string[] = [];
@@ -80,6 +82,10 @@ export default class SyncHealthList extends LightningElement {
     VIEW,
     EMPTY,
   };
+
+  get editable(): boolean {
+    return !this.readOnly;
+  }
 
   get hasRows(): boolean {
     return this.rows.length > 0;

@@ -2,6 +2,7 @@ import { createElement } from 'lwc';
 import SyncHealth from 'c/syncHealth';
 import { updateRecord } from 'lightning/uiRecordApi';
 import { getRelatedListRecords } from 'lightning/uiRelatedListApi';
+import { getObjectInfo } from 'lightning/uiObjectInfoApi';
 import { refreshApex } from '@salesforce/apex';
 import type { SyncHealthRow as Row } from 'c/syncHealthList';
 import eventLogs from './data/eventLogs.json';
@@ -49,6 +50,16 @@ type WireMock = {
   getLastConfig(): Record<string, unknown>;
 };
 const entriesAdapter = getRelatedListRecords as unknown as WireMock;
+const objectInfoAdapter = getObjectInfo as unknown as WireMock;
+/** The Event Log's object info as the user sees it: may they edit Status and Next Retry At? */
+const eventLogInfo = (updateable: boolean) => ({
+  apiName: 'Billing_Event_Log__c',
+  updateable: true,
+  fields: {
+    Status__c: { apiName: 'Status__c', updateable },
+    Next_Retry_At__c: { apiName: 'Next_Retry_At__c', updateable },
+  },
+});
 const updateRecordMock = updateRecord as unknown as jest.Mock;
 const navigate = (jest.requireMock('lightning/navigation') as { mockNavigate: jest.Mock })
   .mockNavigate;
@@ -75,7 +86,7 @@ function mount(recordId: string | null = SITE): { element: HTMLElement; toasts: 
 
 const list = (element: HTMLElement) =>
   element.shadowRoot?.querySelector('c-sync-health-list') as
-    (HTMLElement & { rows: Row[]; disabled: boolean }) | null;
+    (HTMLElement & { rows: Row[]; disabled: boolean; readOnly: boolean }) | null;
 
 const panel = (element: HTMLElement) =>
   element.shadowRoot?.querySelector('c-error-panel') as
@@ -297,8 +308,23 @@ describe('c-sync-health', () => {
     expect(element.shadowRoot?.querySelector('lightning-record-picker')).toBeNull();
   });
 
+  it('offers Retry and Ignore only to users who may edit Status and Next Retry At', async () => {
+    const { element } = mount();
+    entriesAdapter.emit(eventLogs);
+    await flushPromises();
+    // Until the object info says otherwise, nothing is offered that could fail.
+    expect(list(element)?.readOnly).toBe(true);
+    objectInfoAdapter.emit(eventLogInfo(true));
+    await flushPromises();
+    expect(list(element)?.readOnly).toBe(false);
+    objectInfoAdapter.emit(eventLogInfo(false));
+    await flushPromises();
+    expect(list(element)?.readOnly).toBe(true);
+  });
+
   it('is accessible', async () => {
     const { element } = mount();
+    objectInfoAdapter.emit(eventLogInfo(true));
     entriesAdapter.emit(eventLogs);
     await flushPromises();
     await expect(element).toBeAccessible();

@@ -19,12 +19,12 @@ const ROWS = [
   row('a0E3', 'LOG-000001'),
 ];
 
-function mount(rows: SyncHealthRow[] = ROWS, disabled = false) {
+function mount(rows: SyncHealthRow[] = ROWS, disabled = false, readOnly = false) {
   const element = createElement('c-sync-health-list', { is: SyncHealthList }) as HTMLElement & {
     rows: SyncHealthRow[];
     disabled: boolean;
   };
-  Object.assign(element, { rows, disabled });
+  Object.assign(element, { rows, disabled, readOnly });
   document.body.appendChild(element);
   const events: { name: string; detail: unknown }[] = [];
   for (const name of ['retry', 'ignore', 'view'])
@@ -139,6 +139,18 @@ describe('c-sync-health-list', () => {
     expect(($(element, 'lightning-input.select') as HTMLInputElement).disabled).toBe(true);
   });
 
+  it('read-only: the entries and View, without selection, Retry or Ignore', () => {
+    const { element, events } = mount(ROWS, false, true);
+    expect($$(element, 'tr.entry')).toHaveLength(3);
+    for (const selector of ['lightning-input', 'lightning-button', 'button.retry', 'button.ignore'])
+      expect($$(element, selector)).toEqual([]);
+    // Header and row cells stay aligned.
+    expect($$(element, 'thead th')).toHaveLength(7);
+    expect($$(element, 'tr.entry')[0]?.children).toHaveLength(7);
+    $(element, 'button.view').click();
+    expect(events).toEqual([{ name: 'view', detail: { id: 'a0E1' } }]);
+  });
+
   it('says there are no sync problems when the list is empty', () => {
     const { element } = mount([]);
     expect($(element, 'table')).toBeNull();
@@ -147,6 +159,11 @@ describe('c-sync-health-list', () => {
 
   it('is accessible', async () => {
     const { element } = mount();
+    await expect(element).toBeAccessible();
+  });
+
+  it('is accessible read-only', async () => {
+    const { element } = mount(ROWS, false, true);
     await expect(element).toBeAccessible();
   });
 });
