@@ -45,6 +45,8 @@ declare module 'lightning/uiRelatedListApi' {
   export interface RelatedListRecords {
     records: RecordRepresentation[];
     count: number;
+    /** Set when more records exist than the page holds. */
+    nextPageToken?: string | null;
   }
   export const getRelatedListRecords: import('lwc').WireAdapterConstructor<
     {
@@ -55,5 +57,53 @@ declare module 'lightning/uiRelatedListApi' {
       pageSize?: number;
     },
     { data?: RelatedListRecords; error?: unknown }
+  >;
+}
+
+declare module 'lightning/navigation' {
+  import type { LightningElement } from 'lwc';
+  export interface PageReference {
+    type: string;
+    attributes?: Record<string, unknown>;
+    state?: Record<string, unknown>;
+  }
+  const Navigate: unique symbol;
+  const GenerateUrl: unique symbol;
+  export interface Navigation {
+    [Navigate](pageReference: PageReference, replace?: boolean): void;
+    [GenerateUrl](pageReference: PageReference): Promise<string>;
+  }
+  // A mixin must accept any constructor signature (TypeScript's mixin rule).
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  type Constructor<T> = new (...args: any[]) => T;
+  export const NavigationMixin: {
+    <T extends Constructor<LightningElement>>(base: T): T & Constructor<Navigation>;
+    readonly Navigate: typeof Navigate;
+    readonly GenerateUrl: typeof GenerateUrl;
+  };
+}
+
+declare module 'lightning/platformShowToastEvent' {
+  export interface ToastOptions {
+    title: string;
+    message?: string;
+    variant?: 'info' | 'success' | 'warning' | 'error';
+    mode?: 'dismissible' | 'pester' | 'sticky';
+  }
+  /** Dispatched from a component; Lightning Experience shows it as a toast. */
+  export class ShowToastEvent extends CustomEvent<ToastOptions> {
+    constructor(toast: ToastOptions);
+  }
+}
+
+declare module 'lightning/uiObjectInfoApi' {
+  export interface ObjectInfo {
+    apiName: string;
+    updateable: boolean;
+    fields: Record<string, { apiName: string; updateable: boolean }>;
+  }
+  export const getObjectInfo: import('lwc').WireAdapterConstructor<
+    { objectApiName?: { objectApiName: string } | string },
+    { data?: ObjectInfo; error?: unknown }
   >;
 }

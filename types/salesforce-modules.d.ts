@@ -25,3 +25,9 @@ declare module '@salesforce/i18n/timeZone' {
   const timeZone: string;
   export default timeZone;
 }
+
+// refreshApex re-runs a wire with its bound configuration; it also works for the value an LDS
+// wire adapter (getRelatedListRecords) provisioned.
+declare module '@salesforce/apex' {
+  export function refreshApex(wiredValue: unknown): Promise<void>;
+}

@@ -7,6 +7,7 @@ import { checkCrossReferences } from './xref-check.ts';
 import { checkFlows } from './flow-check.ts';
 import { checkCoverage } from './coverage-check.ts';
 import { checkLwcTypeScript } from './lwc-check.ts';
+import { checkLwcImports } from './lwc-imports-check.ts';
 import { checkSampleData } from './data-check.ts';
 import { readTree } from './sfdx-tree.ts';
 import type { CheckResult } from './report.ts';
@@ -38,5 +39,6 @@ export async function validateProject(options: ValidateOptions): Promise<CheckRe
   const planFile = join(options.root, 'data', 'sample-data-plan.json');
   if (existsSync(planFile)) results.push(checkSampleData(tree, planFile));
   results.push(checkLwcTypeScript(options.root, join(source, 'lwc')));
+  results.push(checkLwcImports(tree, join(source, 'lwc')));
   return results;
 }

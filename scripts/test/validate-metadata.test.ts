@@ -88,6 +88,13 @@ function fixture(): Record<string, string> {
   };
 }
 
+/** A TypeScript component whose source starts with the given imports. */
+function addWidgetComponent(files: Record<string, string>, imports: string): void {
+  files['force-app/main/default/lwc/widget/widget.ts'] = `${imports}export default class {}\n`;
+  files['force-app/main/default/lwc/widget/widget.js-meta.xml'] =
+    `<?xml version="1.0" encoding="UTF-8"?><LightningComponentBundle ${NS}><apiVersion>62.0</apiVersion><isExposed>false</isExposed></LightningComponentBundle>`;
+}
+
 async function run(mutate?: (files: Record<string, string>) => void): Promise<CheckResult[]> {
   const top = mkdtempSync(join(tmpdir(), 'bb-validate-'));
   const root = join(top, 'project');
@@ -150,6 +157,24 @@ describe('metadata validator', () => {
     assert.equal(byName.flows?.flows, 2);
     assert.equal(byName.flows?.actions, 2);
     assert.equal(byName.flows?.['LWC flow runs'], 1);
+  });
+
+  test("an LWC's labels, objects, fields and custom relationships that exist pass", async () => {
+    const results = await run((f) => {
+      f['force-app/main/default/labels/CustomLabels.labels-meta.xml'] =
+        `<?xml version="1.0" encoding="UTF-8"?><CustomLabels ${NS}><labels><fullName>Widget_Title</fullName><language>en_US</language><protected>false</protected><shortDescription>Widget title</shortDescription><value>Widgets</value></labels></CustomLabels>`;
+      addWidgetComponent(
+        f,
+        "import TITLE from '@salesforce/label/c.Widget_Title';\n" +
+          "import WIDGET from '@salesforce/schema/Widget__c';\n" +
+          "import SIZE from '@salesforce/schema/Widget__c.Size__c';\n" +
+          "import NAME from '@salesforce/schema/Widget__c.Name';\n" +
+          "import ACCOUNT_NAME from '@salesforce/schema/Widget__c.Account__r.Name';\n",
+      );
+    });
+    assert.deepEqual(errorsOf(results), []);
+    const imports = results.find((r) => r.name === 'LWC imports')?.counts;
+    assert.deepEqual(imports, { 'label imports': 1, 'schema imports': 4 });
   });
 
   const mustFail: [string, (files: Record<string, string>) => void, RegExp][] = [
@@ -400,6 +425,26 @@ describe('metadata validator', () => {
           '<flowAccesses><enabled>true</enabled><flow>Widget_Quote</flow></flowAccesses><hasActivationRequired>',
         ),
       /flowAccesses names flow Widget_Quote, which does not exist/,
+    ],
+    [
+      'an LWC importing a custom label that does not exist',
+      (f) => addWidgetComponent(f, "import TITLE from '@salesforce/label/c.Widget_Title';\n"),
+      /lwc\/widget\/widget\.ts: custom label Widget_Title does not exist/,
+    ],
+    [
+      'an LWC importing a field that does not exist',
+      (f) =>
+        addWidgetComponent(
+          f,
+          "import SIZE from '@salesforce/schema/Widget__c.Size__c';\n" +
+            "import WEIGHT from '@salesforce/schema/Widget__c.Weight__c';\n",
+        ),
+      /@salesforce\/schema\/Widget__c\.Weight__c: field Widget__c\.Weight__c does not exist/,
+    ],
+    [
+      'an LWC importing an object that does not exist',
+      (f) => addWidgetComponent(f, "import GADGET from '@salesforce/schema/Gadget__c';\n"),
+      /object Gadget__c does not exist/,
     ],
     [
       'sample data naming a missing field',

@@ -1,7 +1,8 @@
 /**
  * Builds the harness page: compiles the package's LWC TypeScript, then bundles it with LWC OSS,
  * lightning-base-components and our stand-ins for the platform-only modules (lightning-flow,
- * uiRecordApi, uiRelatedListApi; @salesforce/label resolves to the real custom label values).
+ * uiRecordApi, uiRelatedListApi, uiObjectInfoApi, navigation, platformShowToastEvent, recordPicker; @salesforce/label
+ * resolves to the real custom label values, @salesforce/apex's refreshApex re-reads the wires).
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -76,6 +77,9 @@ function salesforceModules(): Plugin {
         const key = path.split('.').pop() ?? path;
         return `export default ${JSON.stringify(key.replace(/([a-z])([A-Z])/g, '$1 $2'))};`;
       }
+      // refreshApex re-reads a wire: here, every wire re-reads the in-page record store.
+      if (path === 'apex')
+        return "import { notifyRecordUpdateAvailable } from 'lightning/uiRecordApi';\nexport const refreshApex = () => notifyRecordUpdateAvailable();";
       if (path.startsWith('accessCheck/')) return 'export default false;';
       // Feature gates: closed, falling back to the caller's default.
       if (path.startsWith('gate/'))

@@ -4,11 +4,13 @@ import { createElement } from 'lwc';
 import SubscriptionPreview from 'c/subscriptionPreview';
 import ClosedWonControl from 'c/closedWonControl';
 import SavedPreviews from 'c/savedPreviews';
+import SyncHealth from 'c/syncHealth';
 
 const COMPONENTS = {
   subscriptionPreview: ['c-subscription-preview', SubscriptionPreview],
   closedWonControl: ['c-closed-won-control', ClosedWonControl],
   savedPreviews: ['c-saved-previews', SavedPreviews],
+  syncHealth: ['c-sync-health', SyncHealth],
 };
 
 const harness = window.__harness;
@@ -67,9 +69,23 @@ harness.runFlow = async (flow, inputs) => {
   }
 };
 
-const [tag, ctor] = COMPONENTS[new URLSearchParams(window.location.search).get('component')];
+const params = new URLSearchParams(window.location.search);
+const [tag, ctor] = COMPONENTS[params.get('component')];
 const element = createElement(tag, { is: ctor });
-element.recordId = harness.recordId;
-// The page shell, not a component: mounting into the document is its job.
+element.recordId = params.get('recordId') || harness.recordId;
+
+// What Lightning Experience does with toasts and navigation, shown on the page.
+harness.toasts = [];
+harness.navigations = [];
+// The page shell, not a component: reaching into the document is its job.
+// eslint-disable-next-line @lwc/lwc/no-document-query
+const toasts = document.getElementById('toasts');
+element.addEventListener('lightning__showtoast', (event) => {
+  harness.toasts.push(event.detail);
+  const toast = document.createElement('div');
+  toast.className = `slds-notify slds-notify_toast slds-theme_${event.detail.variant || 'info'} harness-toast`;
+  toast.textContent = `${event.detail.title}: ${event.detail.message || ''}`;
+  toasts.appendChild(toast);
+});
 // eslint-disable-next-line @lwc/lwc/no-document-query
 document.getElementById('root').appendChild(element);

@@ -81,3 +81,14 @@ export function reduceErrors(errors: unknown): string[] {
   const list = Array.isArray(errors) ? errors : [errors];
   return [...new Set(list.flatMap((error) => reduceOne(error)))];
 }
+
+/**
+ * Fills a custom label's `{0}`, `{1}`… placeholders (the platform's label format), so a label
+ * can carry a count or a record name in the translator's word order.
+ */
+export function formatLabel(label: string, ...values: (string | number)[]): string {
+  return label.replace(/\{(\d+)\}/g, (match, index: string) => {
+    const value = values[Number(index)];
+    return value === undefined ? match : String(value);
+  });
+}

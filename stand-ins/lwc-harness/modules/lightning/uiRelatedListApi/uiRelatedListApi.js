@@ -1,9 +1,25 @@
-// Harness stand-in for lightning/uiRelatedListApi: Subscription_Previews__r of an Opportunity.
+// Harness stand-in for lightning/uiRelatedListApi over the in-page record store: the related
+// lists our components read, sorted as the wire config asks.
 import { subscribe, unsubscribe } from 'lightning/uiRecordApi';
 
 const LISTS = {
   Subscription_Previews__r: { apiName: 'Subscription_Preview__c', field: 'Opportunity__c' },
+  Billing_Event_Logs__r: { apiName: 'Billing_Event_Log__c', field: 'Site__c' },
 };
+
+/** `-Object.Field` → newest first on Field; `Object.Field` → ascending. */
+function comparator(sortBy) {
+  const [spec] = sortBy || [];
+  if (!spec) return () => 0;
+  const descending = spec.startsWith('-');
+  const field = spec.replace(/^-/, '').split('.').pop();
+  return (a, b) => {
+    const order = String(a.fields[field]?.value ?? '').localeCompare(
+      String(b.fields[field]?.value ?? ''),
+    );
+    return descending ? -order : order;
+  };
+}
 
 export class getRelatedListRecords {
   constructor(callback) {
@@ -20,7 +36,7 @@ export class getRelatedListRecords {
     this.emit();
   }
   emit() {
-    if (!this.config) return;
+    if (!this.config || !this.config.parentRecordId) return;
     const list = LISTS[this.config.relatedListId];
     const all = Object.values(window.__harness.records).filter(
       (r) =>
@@ -29,11 +45,10 @@ export class getRelatedListRecords {
         r.fields[list.field] &&
         r.fields[list.field].value === this.config.parentRecordId,
     );
-    all.sort((a, b) =>
-      String(b.fields.Priced_At__c?.value ?? '').localeCompare(
-        String(a.fields.Priced_At__c?.value ?? ''),
-      ),
-    );
-    this.callback({ data: { records: all, count: all.length }, error: undefined });
+    all.sort(comparator(this.config.sortBy));
+    this.callback({
+      data: { records: all, count: all.length, nextPageToken: null },
+      error: undefined,
+    });
   }
 }

@@ -1,4 +1,4 @@
-import { reduceErrors } from 'c/ldsUtils';
+import { formatLabel, reduceErrors } from 'c/ldsUtils';
 import errors from './data/errors.json';
 
 describe('c-lds-utils reduceErrors', () => {
@@ -40,5 +40,15 @@ describe('c-lds-utils reduceErrors', () => {
     expect(reduceErrors(42)).toEqual(['42']);
     expect(reduceErrors(undefined)).toEqual([]);
     expect(reduceErrors({ unrelated: true })).toEqual([]);
+  });
+});
+
+describe('c-lds-utils formatLabel', () => {
+  it('fills numbered placeholders in the order the label names them', () => {
+    expect(formatLabel('{1} of {0}: {1}', 'LOG-1', 3)).toBe('3 of LOG-1: 3');
+  });
+
+  it('leaves a placeholder without a value as it is', () => {
+    expect(formatLabel('Retry {0} ({2})', 'LOG-1')).toBe('Retry LOG-1 ({2})');
   });
 });
