@@ -26,6 +26,7 @@ import { SyncPipeline, emptySummary, mergeSummary } from './sync/pipeline.ts';
 import type { SyncSummary } from './sync/pipeline.ts';
 import type { ServiceStore } from './store/service-store.ts';
 import { pollEvents } from './sync/poller.ts';
+import { readRetryRequests } from './sync/retry-requests.ts';
 import { processDelivery, retryDueFailures } from './sync/worker.ts';
 import type { DeliveryWorkerDeps } from './sync/worker.ts';
 
@@ -146,6 +147,18 @@ export async function startBridgeService(options: BridgeServiceOptions): Promise
     return events;
   };
   const retryOnce = async (): Promise<number> => {
+    // Retries an admin asked for in Salesforce (Event Log entries set to Retrying, due now).
+    try {
+      const requests = await readRetryRequests(options.writer.conn);
+      if (requests.length > 0) {
+        await store.requestRetry(
+          requests.map((r) => ({ sobject: r.sobject, externalId: r.externalId })),
+          new Date(),
+        );
+      }
+    } catch (error) {
+      logger?.warn({ err: error }, 'retry requests could not be read from Salesforce');
+    }
     const { retried, summary } = await retryDueFailures(
       {
         providers,

@@ -15,9 +15,14 @@ export interface RetryRequest {
   siteKey: string | null;
 }
 
-/** The SOQL the bridge runs: entries marked Retrying whose retry time has come. */
-export const RETRY_REQUEST_SOQL =
-  "SELECT Id, Related_Object__c, Record_External_Id__c, Site__r.Site_Key__c FROM Billing_Event_Log__c WHERE Status__c = 'Retrying' AND Next_Retry_At__c <= NOW() AND Related_Object__c != null AND Record_External_Id__c != null ORDER BY Next_Retry_At__c LIMIT 2000";
+/**
+ * The SOQL the bridge runs: entries marked Retrying whose retry time has come. SOQL has no NOW()
+ * in WHERE, so the time is a datetime literal (unquoted, UTC).
+ */
+export function retryRequestSoql(now: Date): string {
+  const literal = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return `SELECT Id, Related_Object__c, Record_External_Id__c, Site__r.Site_Key__c FROM Billing_Event_Log__c WHERE Status__c = 'Retrying' AND Next_Retry_At__c <= ${literal} AND Related_Object__c != null AND Record_External_Id__c != null ORDER BY Next_Retry_At__c LIMIT 2000`;
+}
 
 interface LogRow {
   Id: string;
@@ -26,9 +31,12 @@ interface LogRow {
   Site__r?: { Site_Key__c?: string | null } | null;
 }
 
-export async function readRetryRequests(conn: Connection): Promise<RetryRequest[]> {
+export async function readRetryRequests(
+  conn: Connection,
+  now: Date = new Date(),
+): Promise<RetryRequest[]> {
   try {
-    const result = await conn.query<LogRow>(RETRY_REQUEST_SOQL);
+    const result = await conn.query<LogRow>(retryRequestSoql(now));
     return result.records.map((row) => ({
       logId: row.Id,
       sobject: row.Related_Object__c,

@@ -207,8 +207,15 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         assert.match(String(log?.Resolution_Hint__c), /validation rule/);
         assert.ok(log?.Site__c, 'the log entry looks up its site');
 
-        // An admin asks for the retry now (or its time comes): the record is re-read and written.
-        assert.equal(await store.requestRetry([{ sobject: 'Account', externalId }], new Date()), 1);
+        // An admin asks for the retry in Salesforce (Sync Health's Retry now): the bridge reads
+        // the request, re-reads the record from billing and writes it.
+        assert.equal(await bridge.retryOnce(), 0, 'nothing is due yet');
+        sf.data.update(
+          'Billing_Event_Log__c',
+          String(log?.Id),
+          { Status__c: 'Retrying', Next_Retry_At__c: new Date(Date.now() - 1000).toISOString() },
+          { id: '005000000000000AAA', permissions: new Set(['Billing_Integration_Bypass']) },
+        );
         assert.equal(await bridge.retryOnce(), 1);
         assert.ok(
           (await store.listFailures({ status: 'Resolved' })).some(
