@@ -55,9 +55,10 @@ export class SqliteStore implements ServiceStore {
   constructor(options: SqliteStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.db = new DatabaseSync(options.path);
+    // The busy timeout first: several processes opening one file at once all switch it to WAL.
+    this.db.exec('PRAGMA busy_timeout = 10000');
     this.db.exec('PRAGMA journal_mode = WAL');
     this.db.exec('PRAGMA synchronous = NORMAL');
-    this.db.exec('PRAGMA busy_timeout = 10000');
     this.db.exec('PRAGMA foreign_keys = ON');
     this.#leaseMs = options.leaseMs ?? 60_000;
     this.#maxJobAttempts = options.maxJobAttempts ?? 10;
