@@ -187,7 +187,7 @@ export function seedOpportunities(
   for (const s of subscriptions) {
     const id = (s.meta_data as { salesforce_opportunity_id?: string } | undefined)
       ?.salesforce_opportunity_id;
-    if (!id || sf.data.get('Opportunity', id)) continue;
+    if (!id || sf.record('Opportunity', id)) continue;
     sf.seed(
       'Opportunity',
       { Name: `Deal for ${String(s.id)}`, StageName: 'Closed Won', CloseDate: '2026-01-15' },

@@ -129,7 +129,7 @@ export async function runSandboxSync(options: SandboxSyncOptions): Promise<numbe
     mergeSummary(total, stack.bridge.totals);
 
     log('8. What landed in Salesforce');
-    const objects = [...stack.sf.data.schema.keys()]
+    const objects = [...stack.sf.schema.objects.keys()]
       .map((name) => [name, stack.sf.records(name).length] as const)
       .filter(([name, n]) => n > 0 && name !== 'User')
       .sort(([a], [b]) => a.localeCompare(b));

@@ -1,820 +1,605 @@
 /**
- * A Salesforce org on 127.0.0.1 that jsforce talks to unchanged, built at start from the
- * package's force-app metadata. It serves what the bridge and its tests use:
- *
- * - OAuth 2.0 token endpoint: client credentials, JWT bearer (RS256 assertion checked against the
- *   configured certificate's public key), refresh token and password; tokens can be expired on
- *   demand (`INVALID_SESSION_ID`, so jsforce's refresh path runs);
- * - REST: versions, describe global and per object, single-record CRUD and upsert by external
- *   id, sObject Collections (insert/update/upsert, 200 records, allOrNone), SOQL query and
- *   queryMore, limits;
- * - Bulk API 2.0 ingest jobs (bulk.ts);
- * - every answer to a REST call carries `Sforce-Limit-Info: api-usage=used/limit`; calls are
- *   counted and the daily limit enforced (`REQUEST_LIMIT_EXCEEDED`);
- * - faults on demand: HTTP-level (stand-ins/common/faults.ts: status, delay, drop) and
- *   record-level (`failRecords`: the next N writes matching an object / external id fail with
- *   the given code, e.g. `UNABLE_TO_LOCK_ROW`, `FIELD_CUSTOM_VALIDATION_EXCEPTION`).
+ * A stand-in for a Salesforce org that jsforce 3 talks to unchanged: OAuth 2.0 token endpoint,
+ * REST (describe, records, upsert by external id, sObject Collections, SOQL query with paging,
+ * limits) and Bulk API 2.0, over an org schema built from the package's force-app metadata, with
+ * Salesforce's enforcement and error codes, API call accounting and faults on demand.
  *
  *   const sf = await startSalesforceEmulator({ port: 0 });
- *   const conn = new Connection({ instanceUrl: sf.url, accessToken: sf.accessToken });
+ *   const conn = new Connection({ instanceUrl: sf.url, accessToken: sf.accessToken, version: '62.0' });
  */
-import { createPublicKey, createVerify, randomBytes } from 'node:crypto';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import Fastify from 'fastify';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { FaultInjector } from '../common/faults.ts';
-import { BulkIngest } from './bulk.ts';
-import { OrgData, RecordError, to18 } from './records.ts';
-import type { SfError, SfRecord, UserContext } from './records.ts';
-import { buildSchema, describeBody } from './schema.ts';
-import { QueryEngine } from './soql.ts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AuthService, OAuthError } from './auth.ts';
+import type { ConnectedAppConfig, EmulatorUser, Session, UserConfig } from './auth.ts';
+import { BulkService } from './bulk.ts';
+import { Dml } from './dml.ts';
+import type { DmlUser } from './dml.ts';
+import {
+  SfRecordError,
+  SfRequestError,
+  limitExceeded,
+  notFound,
+  sessionInvalid,
+} from './errors.ts';
+import { SalesforceFaults } from './faults.ts';
+import { makeId, toId18 } from './ids.ts';
+import { registerRest, versionOf } from './rest.ts';
+import { IMPLEMENTED_RULES } from './rules.ts';
+import { buildSchema } from './schema.ts';
+import type { Schema } from './schema-types.ts';
+import { RecordStore } from './store.ts';
+import type { FieldValue, SfRecord } from './store.ts';
+import { ApiUsage } from './usage.ts';
 
-export interface EmulatorUser {
-  username: string;
-  /** Custom permissions the user holds (the integration user: Billing_Integration_Bypass). */
-  permissions?: string[];
-  password?: string;
-}
+export type { UserConfig, ConnectedAppConfig } from './auth.ts';
+export type { SfRecord } from './store.ts';
+export { SalesforceFaults } from './faults.ts';
 
 export interface SalesforceEmulatorOptions {
   host?: string;
+  /** 0 (default) picks a free port. */
   port?: number;
-  /** The SFDX project whose force-app is the org's schema; default this repository. */
+  /** The SFDX source folder the schema is read from (default: this repository's force-app). */
+  forceApp?: string;
+  /** An SFDX project whose force-app/main/default is the schema (instead of `forceApp`). */
   projectDir?: string;
-  apiVersion?: string;
-  /** Connected app credentials accepted by the token endpoint. */
+  /** The default connected app's credentials (default id `billing-bridge-emulator`, random secret). */
   clientId?: string;
   clientSecret?: string;
-  /** PEM certificate or public key that JWT bearer assertions are checked against. */
+  /** PEM public key or certificate the default app checks JWT bearer assertions with. */
   jwtPublicKey?: string;
-  /** Users; the first is the integration user (run-as user of client credentials). */
-  users?: EmulatorUser[];
-  /** Daily API request limit (DailyApiRequests.Max). Default 1,000,000 (a large org). */
-  dailyApiLimit?: number;
-  /** Records one query page holds (queryMore after). Default 2000. */
-  queryBatchSize?: number;
-  /** Rows a Bulk job processes per tick. Default 5000. */
+  /** Records a Bulk 2.0 job writes between yields to other requests (default 200). */
   bulkChunk?: number;
+  multiCurrency?: boolean;
+  currencies?: string[];
+  /** Users of the org; default: an integration user (Billing_Integration_Bypass) and a rep. */
+  users?: UserConfig[];
+  /** Connected apps; default: one from clientId/clientSecret/jwtPublicKey. */
+  connectedApps?: ConnectedAppConfig[];
+  /** Daily API request limit (DailyApiRequests.Max), default 100000. */
+  dailyApiLimit?: number;
+  /** Access token lifetime, default 2 hours. */
+  tokenTtlSeconds?: number;
+  /** Records per query page (nextRecordsUrl), default 2000 as in Salesforce. */
+  queryBatchSize?: number;
+  /** Clock, for tests of date literals and timestamps. */
+  now?: () => Date;
   logger?: boolean;
 }
 
-export interface RecordFault {
-  sobject: string;
-  externalId?: string;
-  statusCode: string;
-  message?: string;
-  times?: number;
-}
-
 export interface EmulatorStats {
-  /** REST calls counted against the daily limit. */
+  /** API calls counted against the daily limit. */
   apiCalls: number;
   byKind: Record<string, number>;
-  /** Records written through each path. */
-  recordsWritten: { rest: number; collections: number; bulk: number };
-  /** Token requests answered (not API calls: Salesforce does not count them either). */
+  /** Calls by username. */
+  byUser: Record<string, number>;
+  /** Live records per object. */
+  records: Record<string, number>;
+  /** Successful writes per object and kind (create/update/delete), all APIs together. */
+  writes: Record<string, { create: number; update: number; delete: number }>;
+  /** Token endpoint calls by grant type, and in all (not API calls, as in Salesforce). */
+  tokenGrants: Record<string, number>;
   tokenRequests: number;
+  /** Records written, by path. */
+  recordsWritten: { rest: number; collections: number; bulk: number };
+  /** Bulk 2.0 ingest records processed and failed, per object. */
+  bulkRecords: Record<string, { processed: number; failed: number }>;
 }
 
 export interface SalesforceEmulator {
   url: string;
-  /** A valid session of the integration user, for tests that skip OAuth. */
+  /** A valid access token of the integration user (the first configured user). */
   accessToken: string;
+  /** The integration user's refresh token (as the authorization code flow would grant). */
+  refreshToken: string;
   clientId: string;
   clientSecret: string;
   orgId: string;
+  /** Username of the integration user (the first user; run-as user of client credentials). */
   integrationUsername: string;
-  faults: FaultInjector;
-  stats: EmulatorStats;
-  data: OrgData;
-  /** Every record of an object, as stored. */
-  records(sobject: string): SfRecord[];
-  /** Create a record as the integration user, optionally with a known id (test data). */
-  seed(sobject: string, fields: Record<string, unknown>, id?: string): string;
-  /** Fail the next writes matching the rule, record by record. */
-  failRecords(fault: RecordFault): void;
-  /** Invalidate every issued token (the next call gets INVALID_SESSION_ID). */
+  schema: Schema;
+  faults: SalesforceFaults;
+  readonly stats: EmulatorStats;
+  usage: ApiUsage;
+  /** Live records of an object (copies), for assertions. */
+  records(object: string, options?: { includeDeleted?: boolean }): SfRecord[];
+  /** One live record by id, or undefined. */
+  record(object: string, id: string): SfRecord | undefined;
+  /**
+   * Insert a record directly (no API call, no enforcement), optionally with a known id, as the
+   * integration user: test and sandbox data. Returns its id.
+   */
+  seed(object: string, fields: Record<string, FieldValue>, id?: string): string;
+  seedMany(object: string, records: Record<string, FieldValue>[]): string[];
+  /** Fail the next writes of matching records with a record error (see faults.failRecords). */
+  failRecords(fault: {
+    sobject: string;
+    externalId?: string;
+    statusCode: string;
+    message?: string;
+    times?: number;
+  }): void;
+  /** Expire every issued access token (the next call gets INVALID_SESSION_ID). */
   expireSessions(): void;
-  /** Set the day's usage, e.g. to test the bridge's budget. */
+  /** Set the day's API usage (and the limit), e.g. to test a caller's budget. */
   setApiUsage(used: number, limit?: number): void;
+  /** The user record id of a username. */
+  userId(username: string): string;
+  /** A fresh access token of a user. */
+  tokenFor(username: string): string;
+  refreshTokenFor(username: string): string;
+  authorizationCodeFor(username: string): string;
+  /** Expire one access token, or all: the next call with it answers 401 INVALID_SESSION_ID. */
+  expireTokens(token?: string): number;
+  revokeToken(token: string): boolean;
+  /** Validation rules of the package the emulator does not evaluate (`Object.Rule`). */
+  unimplementedRules(): string[];
   close(): Promise<void>;
 }
 
-const here = dirname(fileURLToPath(import.meta.url));
-const DEFAULT_PROJECT = resolve(here, '..', '..');
+const DEFAULT_USERS: UserConfig[] = [
+  {
+    username: 'integration@billing-bridge.local',
+    password: 'integration-password',
+    firstName: 'Billing',
+    lastName: 'Integration',
+    permissions: ['Billing_Integration_Bypass'],
+  },
+  {
+    username: 'rep@billing-bridge.local',
+    password: 'rep-password',
+    firstName: 'Sales',
+    lastName: 'Rep',
+    permissions: [],
+  },
+];
 
-interface Session {
-  user: UserContext & { username: string };
-  valid: boolean;
+declare module 'fastify' {
+  interface FastifyRequest {
+    sfSession?: Session;
+    /** Counted against the daily limit (so its kind is counted too). */
+    sfCounted?: boolean;
+  }
+  interface FastifyContextConfig {
+    kind?: string;
+  }
 }
-
-const sfErrors = (errors: SfError[]) =>
-  errors.map((e) => ({ message: e.message, errorCode: e.statusCode, fields: e.fields }));
 
 export async function startSalesforceEmulator(
   options: SalesforceEmulatorOptions = {},
 ): Promise<SalesforceEmulator> {
-  const version = options.apiVersion ?? '62.0';
-  const schema = buildSchema(join(options.projectDir ?? DEFAULT_PROJECT, 'force-app'));
-  const data = new OrgData(schema);
-  const query = new QueryEngine(data);
-  const bulk = new BulkIngest(data, options.bulkChunk ?? 5000);
-  const clientId = options.clientId ?? 'billing-bridge-emulator';
-  const clientSecret = options.clientSecret ?? randomBytes(16).toString('hex');
-  const batchSize = options.queryBatchSize ?? 2000;
-  let dailyLimit = options.dailyApiLimit ?? 1_000_000;
-  let usageOffset = 0;
-  const stats: EmulatorStats = {
-    apiCalls: 0,
-    byKind: {},
-    recordsWritten: { rest: 0, collections: 0, bulk: 0 },
-    tokenRequests: 0,
+  const now = options.now ?? (() => new Date());
+  const schema = buildSchema({
+    ...(options.forceApp
+      ? { forceApp: options.forceApp }
+      : options.projectDir
+        ? { forceApp: join(options.projectDir, 'force-app', 'main', 'default') }
+        : {}),
+    multiCurrency: options.multiCurrency === true,
+    ...(options.currencies ? { currencies: options.currencies } : {}),
+    implementedRules: IMPLEMENTED_RULES,
+  });
+  const store = new RecordStore(schema, now);
+  const dml = new Dml(schema, store);
+  const faults = new SalesforceFaults();
+  dml.recordFault = (object, keys) => faults.recordFault(object, keys);
+  const writes: EmulatorStats['writes'] = {};
+  dml.onWrite = (object, kind) => {
+    const entry = (writes[object] ??= { create: 0, update: 0, delete: 0 });
+    entry[kind]++;
   };
 
-  // Users: the integration user holds the bypass permission; a sales rep does not.
-  const users = (
-    options.users ?? [
-      { username: 'integration@billing-bridge.local', permissions: ['Billing_Integration_Bypass'] },
-      { username: 'rep@billing-bridge.local', permissions: [], password: 'rep-password' },
-    ]
-  ).map((u) => {
-    const { id } = data.insert(
-      'User',
-      { Username: u.username, Email: u.username },
-      {
-        id: '005000000000000AAA',
-        permissions: new Set(),
-      },
-    );
-    return { ...u, id, permissions: new Set(u.permissions ?? []) };
-  });
-  const integration = users[0] as (typeof users)[number];
-  // A new org has its standard price book.
-  const standardBook = data.insert(
-    'Pricebook2',
-    { Name: 'Standard Price Book', IsActive: true },
+  const orgId = makeId('00D', 1);
+  const apps = options.connectedApps ?? [
     {
-      id: integration.id,
-      permissions: new Set(),
+      clientId: options.clientId ?? 'billing-bridge-emulator',
+      // Made up at start: it opens nothing but this emulator.
+      clientSecret: options.clientSecret ?? randomBytes(16).toString('hex'),
+      ...(options.jwtPublicKey ? { jwtPublicKey: options.jwtPublicKey } : {}),
     },
-  );
-  const stdRecord = data.get('Pricebook2', standardBook.id);
-  if (stdRecord) stdRecord.IsStandard = true;
+  ];
+  const auth = new AuthService({
+    orgId,
+    apps,
+    tokenTtlSeconds: options.tokenTtlSeconds ?? 7200,
+    now: () => now().getTime(),
+  });
+  const usage = new ApiUsage(options.dailyApiLimit ?? 100_000);
+  const bulkRecords: EmulatorStats['bulkRecords'] = {};
+  const recordsWritten = { rest: 0, collections: 0, bulk: 0 };
 
-  const sessions = new Map<string, Session>();
-  const refreshTokens = new Map<string, (typeof users)[number]>();
-  const issue = (user: (typeof users)[number]): string => {
-    const token = `00D000000000001!${randomBytes(24).toString('base64url')}`;
-    sessions.set(token, {
-      user: { id: user.id, permissions: user.permissions, username: user.username },
-      valid: true,
-    });
-    return token;
-  };
-  const accessToken = issue(integration);
-
-  const recordFaults: (RecordFault & { remaining: number })[] = [];
-  const faults = new FaultInjector({
-    defaultBody: (status) => [
+  // Users are User records too (lookups to OwnerId/CreatedById resolve).
+  const userObject = schema.objects.get('User');
+  const userConfigs = options.users ?? DEFAULT_USERS;
+  if (!userObject || userConfigs.length === 0)
+    throw new Error('the emulator needs at least one user');
+  for (const config of userConfigs) {
+    const id = store.newId(userObject);
+    const user: EmulatorUser = {
+      id,
+      username: config.username,
+      permissions: new Set(config.permissions ?? []),
+      isActive: config.isActive ?? true,
+      ...(config.password !== undefined ? { password: config.password } : {}),
+      ...(config.securityToken !== undefined ? { securityToken: config.securityToken } : {}),
+    };
+    for (const p of user.permissions) {
+      if (!schema.customPermissions.has(p)) {
+        throw new Error(`user ${config.username}: no custom permission ${p} in the package`);
+      }
+    }
+    auth.addUser(user);
+    store.insert(
+      userObject,
       {
-        message: status === 503 ? 'Service Unavailable' : `HTTP ${status}`,
-        errorCode: status === 503 ? 'SERVER_UNAVAILABLE' : `ERROR_HTTP_${status}`,
+        Username: config.username,
+        Email: config.email ?? config.username,
+        FirstName: config.firstName ?? null,
+        LastName: config.lastName ?? config.username.split('@')[0] ?? config.username,
+        Name: [config.firstName, config.lastName ?? config.username.split('@')[0]]
+          .filter(Boolean)
+          .join(' '),
+        IsActive: user.isActive,
       },
-    ],
-  });
-
-  const app: FastifyInstance = Fastify({
-    logger: options.logger ?? false,
-    bodyLimit: 150 * 1024 * 1024,
-  });
-  faults.fastifyHook(app);
-  app.addContentTypeParser(
-    ['text/csv', 'application/x-www-form-urlencoded'],
-    { parseAs: 'string' },
-    (_req, body, done) => done(null, body),
-  );
-
-  let baseUrl = '';
-  const tokenResponse = (user: (typeof users)[number], withRefresh: boolean) => {
-    const token = issue(user);
-    const body: Record<string, string> = {
-      access_token: token,
-      instance_url: baseUrl,
-      id: `${baseUrl}/id/${data.orgId}/${user.id}`,
-      token_type: 'Bearer',
-      issued_at: String(Date.now()),
-      signature: randomBytes(32).toString('base64'),
-      scope: 'api',
-    };
-    if (withRefresh) {
-      const refresh = randomBytes(24).toString('base64url');
-      refreshTokens.set(refresh, user);
-      body.refresh_token = refresh;
-    }
-    return body;
-  };
-
-  // --------------------------------------------------------------------------------------------
-  // OAuth
-
-  app.post('/services/oauth2/token', async (request, reply) => {
-    stats.tokenRequests += 1;
-    const params = new URLSearchParams(typeof request.body === 'string' ? request.body : '');
-    const fail = (error: string, description: string) =>
-      reply.code(400).send({ error, error_description: description });
-    const grant = params.get('grant_type');
-    if (grant === 'client_credentials') {
-      if (params.get('client_id') !== clientId || params.get('client_secret') !== clientSecret) {
-        return fail('invalid_client', 'invalid client credentials');
-      }
-      return tokenResponse(integration, false);
-    }
-    if (grant === 'password') {
-      if (params.get('client_id') !== clientId || params.get('client_secret') !== clientSecret) {
-        return fail('invalid_client', 'invalid client credentials');
-      }
-      const user = users.find((u) => u.username === params.get('username'));
-      if (!user || !user.password || user.password !== params.get('password')) {
-        return fail('invalid_grant', 'authentication failure');
-      }
-      return tokenResponse(user, true);
-    }
-    if (grant === 'refresh_token') {
-      const user = refreshTokens.get(params.get('refresh_token') ?? '');
-      if (!user || params.get('client_id') !== clientId) {
-        return fail('invalid_grant', 'expired access/refresh token');
-      }
-      return tokenResponse(user, false);
-    }
-    if (grant === 'urn:ietf:params:oauth:grant-type:jwt-bearer') {
-      const assertion = params.get('assertion') ?? '';
-      const checked = verifyJwt(assertion, options.jwtPublicKey, clientId, baseUrl);
-      if ('error' in checked) return fail('invalid_grant', checked.error);
-      const user = users.find((u) => u.username === checked.sub);
-      if (!user) return fail('invalid_grant', "user hasn't approved this consumer");
-      return tokenResponse(user, false);
-    }
-    return fail('unsupported_grant_type', 'grant type not supported');
-  });
-
-  // --------------------------------------------------------------------------------------------
-  // REST: authentication, accounting, headers
-
-  const sessionOf = (request: FastifyRequest): Session | null => {
-    const header = request.headers.authorization ?? '';
-    const match = /^(Bearer|OAuth)\s+(.+)$/i.exec(header);
-    const session = match ? sessions.get(match[2] as string) : undefined;
-    return session && session.valid ? session : null;
-  };
-
-  app.addHook('onRequest', async (request, reply) => {
-    const path = request.url.split('?')[0] ?? '';
-    if (!path.startsWith('/services/data/v')) return;
-    if (!sessionOf(request)) {
-      return reply
-        .code(401)
-        .send([{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]);
-    }
-    if (stats.apiCalls + usageOffset >= dailyLimit) {
-      reply.header('Sforce-Limit-Info', `api-usage=${stats.apiCalls + usageOffset}/${dailyLimit}`);
-      return reply.code(403).send([
-        {
-          message: `TotalRequests Limit exceeded.`,
-          errorCode: 'REQUEST_LIMIT_EXCEEDED',
-        },
-      ]);
-    }
-    stats.apiCalls += 1;
-    const kind = kindOf(request.method, path);
-    stats.byKind[kind] = (stats.byKind[kind] ?? 0) + 1;
-    reply.header('Sforce-Limit-Info', `api-usage=${stats.apiCalls + usageOffset}/${dailyLimit}`);
-    return undefined;
-  });
-
-  const userOf = (request: FastifyRequest): UserContext => (sessionOf(request) as Session).user;
-  const v = '/services/data/:version';
-
-  const fail = (reply: FastifyReply, error: unknown, status = 400) => {
-    if (error instanceof RecordError) return reply.code(status).send(sfErrors(error.errors));
-    throw error;
-  };
-
-  /** A write, unless a record fault says it fails. */
-  const guarded = <T>(sobject: string, externalId: string | undefined, write: () => T): T => {
-    const fault = recordFaults.find(
-      (f) =>
-        f.remaining > 0 &&
-        f.sobject.toLowerCase() === sobject.toLowerCase() &&
-        (f.externalId === undefined || f.externalId === externalId),
+      id,
+      id,
     );
-    if (fault) {
-      fault.remaining -= 1;
-      throw new RecordError([
-        {
-          statusCode: fault.statusCode,
-          message: fault.message ?? `${fault.statusCode} (injected by the emulator)`,
-          fields: [],
-        },
-      ]);
-    }
-    return write();
+  }
+  const integration = auth.users()[0] as EmulatorUser;
+  // Every org has a standard price book; the bridge stamps its key on it.
+  const pricebook = schema.objects.get('Pricebook2');
+  if (pricebook) {
+    store.insert(
+      pricebook,
+      { Name: 'Standard Price Book', IsActive: true, IsStandard: true },
+      integration.id,
+    );
+  }
+
+  const bulk = new BulkService({
+    dml,
+    apiVersion: '62.0',
+    now: () => store.now(),
+    chunk: options.bulkChunk ?? 200,
+    onRecords: (object, processed, failed) => {
+      recordsWritten.bulk += processed - failed;
+      const entry = (bulkRecords[object] ??= { processed: 0, failed: 0 });
+      entry.processed += processed;
+      entry.failed += failed;
+    },
+  });
+
+  const app = Fastify({ logger: options.logger === true, bodyLimit: 150 * 1024 * 1024 });
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string' },
+    (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
+  );
+  app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, (_req, body, done) =>
+    done(null, body),
+  );
+  faults.fastifyHook(app);
+
+  const userOf = (request: FastifyRequest): DmlUser => {
+    const session = request.sfSession;
+    const user = session ? auth.user(session.userId) : undefined;
+    if (!user) throw sessionInvalid();
+    return { id: user.id, permissions: user.permissions };
   };
 
-  app.get('/services/data', async () => [
-    { label: "Winter '25", url: `/services/data/v${version}`, version },
-  ]);
-  app.get('/services/data/', async () => [
-    { label: "Winter '25", url: `/services/data/v${version}`, version },
-  ]);
-  app.get(`${v}`, async () => ({
-    sobjects: `/services/data/v${version}/sobjects`,
-    query: `/services/data/v${version}/query`,
-    composite: `/services/data/v${version}/composite`,
-    limits: `/services/data/v${version}/limits`,
-    jobs: `/services/data/v${version}/jobs`,
-  }));
-  app.get(`${v}/limits`, async () => ({
-    DailyApiRequests: {
-      Max: dailyLimit,
-      Remaining: Math.max(0, dailyLimit - stats.apiCalls - usageOffset),
-    },
-    DailyBulkV2QueryJobs: { Max: 10000, Remaining: 10000 },
-  }));
-  app.get(`${v}/sobjects`, async () => ({
-    encoding: 'UTF-8',
-    maxBatchSize: 200,
-    sobjects: [...schema.values()].map((os) => ({
-      name: os.name,
-      label: os.label,
-      labelPlural: os.labelPlural,
-      custom: os.custom,
-      keyPrefix: os.keyPrefix,
-      createable: true,
-      updateable: true,
-      queryable: true,
-      urls: { sobject: `/services/data/v${version}/sobjects/${os.name}` },
-    })),
-  }));
-  app.get<{ Params: { type: string } }>(`${v}/sobjects/:type/describe`, async (request, reply) => {
-    try {
-      return describeBody(data.object(request.params.type), version);
-    } catch (error) {
-      return fail(reply, error, 404);
+  const bearer = (request: FastifyRequest): string | undefined => {
+    const header = request.headers.authorization;
+    const m = typeof header === 'string' ? /^(?:Bearer|OAuth)\s+(.+)$/i.exec(header) : null;
+    if (m) return m[1]?.trim();
+    const token = (request.query as Record<string, string> | undefined)?.oauth_token;
+    return token || undefined;
+  };
+
+  // Auth, the daily limit and call accounting, for every API call (not OAuth, not the version list).
+  app.addHook('onRequest', async (request, reply) => {
+    const path = request.url.split('?', 1)[0] ?? '';
+    const api =
+      /^\/services\/data\/v[^/]+/.test(path) ||
+      path.startsWith('/id/') ||
+      path === '/services/oauth2/userinfo';
+    if (!api) return;
+    const session = auth.session(bearer(request));
+    if (!session) {
+      const error = sessionInvalid();
+      return reply.code(error.status).send(error.body());
+    }
+    request.sfSession = session;
+    if (path.startsWith('/services/data/')) {
+      if (usage.exhausted) {
+        reply.header('Sforce-Limit-Info', usage.header());
+        const error = limitExceeded();
+        return reply.code(error.status).send(error.body());
+      }
+      usage.count(session.userId);
+      request.sfCounted = true;
+      reply.header('Sforce-Limit-Info', usage.header());
+    }
+  });
+  app.addHook('onResponse', async (request) => {
+    if (request.sfCounted) {
+      usage.kind(request.routeOptions.config.kind ?? 'other');
     }
   });
 
-  app.get<{ Params: { type: string; id: string }; Querystring: { fields?: string } }>(
-    `${v}/sobjects/:type/:id`,
-    async (request, reply) => {
-      try {
-        const os = data.object(request.params.type);
-        const record = data.get(os.name, request.params.id);
-        if (!record) {
-          return reply
-            .code(404)
-            .send([{ message: 'The requested resource does not exist', errorCode: 'NOT_FOUND' }]);
-        }
-        const wanted = request.query.fields?.split(',').map((f) => f.trim()) ?? [
-          ...os.fields.keys(),
-        ];
-        const out: Record<string, unknown> = {
-          attributes: {
-            type: os.name,
-            url: `/services/data/v${version}/sobjects/${os.name}/${record.Id}`,
-          },
-        };
-        for (const name of wanted) {
-          const f = os.byLowerName.get(name.toLowerCase());
-          if (f) out[f.name] = record[f.name] ?? null;
-        }
-        return out;
-      } catch (error) {
-        return fail(reply, error, 404);
-      }
-    },
-  );
-
-  app.post<{ Params: { type: string } }>(`${v}/sobjects/:type`, async (request, reply) => {
-    try {
-      const body = (request.body ?? {}) as Record<string, unknown>;
-      const { id } = guarded(request.params.type, undefined, () =>
-        data.insert(request.params.type, body, userOf(request)),
-      );
-      stats.recordsWritten.rest += 1;
-      return reply.code(201).send({ id, success: true, errors: [] });
-    } catch (error) {
-      return fail(reply, error);
+  app.setErrorHandler(async (error: unknown, _request: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof OAuthError) {
+      return reply
+        .code(error.status)
+        .send({ error: error.error, error_description: error.message });
     }
-  });
-
-  app.patch<{ Params: { type: string; id: string } }>(
-    `${v}/sobjects/:type/:id`,
-    async (request, reply) => {
-      try {
-        guarded(request.params.type, undefined, () =>
-          data.update(
-            request.params.type,
-            request.params.id,
-            (request.body ?? {}) as Record<string, unknown>,
-            userOf(request),
-          ),
-        );
-        stats.recordsWritten.rest += 1;
-        return reply.code(204).send();
-      } catch (error) {
-        return fail(reply, error);
-      }
-    },
-  );
-
-  app.delete<{ Params: { type: string; id: string } }>(
-    `${v}/sobjects/:type/:id`,
-    async (request, reply) => {
-      try {
-        data.delete(request.params.type, request.params.id);
-        return reply.code(204).send();
-      } catch (error) {
-        return fail(reply, error, 404);
-      }
-    },
-  );
-
-  app.patch<{ Params: { type: string; field: string; value: string } }>(
-    `${v}/sobjects/:type/:field/:value`,
-    async (request, reply) => {
-      try {
-        const { type, field, value } = request.params;
-        const outcome = guarded(type, value, () =>
-          data.upsert(
-            type,
-            field,
-            decodeURIComponent(value),
-            (request.body ?? {}) as Record<string, unknown>,
-            userOf(request),
-          ),
-        );
-        stats.recordsWritten.rest += 1;
-        return reply
-          .code(outcome.created ? 201 : 200)
-          .send({ id: outcome.id, success: true, errors: [], created: outcome.created });
-      } catch (error) {
-        return fail(reply, error);
-      }
-    },
-  );
-
-  // --------------------------------------------------------------------------------------------
-  // sObject Collections
-
-  type CollectionBody = { allOrNone?: boolean; records?: Record<string, unknown>[] };
-  const collection = (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    op: (record: Record<string, unknown>, user: UserContext) => { id: string; created: boolean },
-    keyOf: (record: Record<string, unknown>) => string | undefined,
-  ) => {
-    const body = (request.body ?? {}) as CollectionBody;
-    const records = body.records ?? [];
-    if (records.length > 200) {
-      return reply.code(400).send([
-        {
-          message: 'Maximum number of records is 200',
-          errorCode: 'EXCEEDED_ID_LIMIT',
-          fields: [],
-        },
-      ]);
+    if (error instanceof SfRequestError) {
+      for (const [k, v] of Object.entries(error.headers ?? {})) reply.header(k, v);
+      return reply.code(error.status).send(error.body());
     }
-    const user = userOf(request);
-    const undo: { sobject: string; id: string; before: SfRecord | undefined }[] = [];
-    const results = records.map((record) => {
-      const sobject = (record.attributes as { type?: string } | undefined)?.type ?? '';
-      try {
-        const key = keyOf(record);
-        const existingId = typeof record.Id === 'string' ? to18(record.Id) : undefined;
-        const before = existingId ? data.get(sobject, existingId) : undefined;
-        const outcome = guarded(sobject, key, () => op(record, user));
-        undo.push({ sobject, id: outcome.id, before: before ? { ...before } : undefined });
-        return { id: outcome.id, success: true, errors: [] as unknown[], created: outcome.created };
-      } catch (error) {
-        if (!(error instanceof RecordError)) throw error;
-        return { id: null, success: false, errors: error.errors as unknown[] };
-      }
-    });
-    if (body.allOrNone && results.some((r) => !r.success)) {
-      for (const u of undo.reverse()) data.restore(u.sobject, u.before, u.id);
-      return results.map((r) =>
-        r.success
-          ? {
-              id: null,
-              success: false,
-              errors: [
-                {
-                  statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK',
-                  message:
-                    'Record rolled back because not all records were valid and the request was using AllOrNone header',
-                  fields: [],
-                },
-              ],
-            }
-          : r,
-      );
-    }
-    stats.recordsWritten.collections += results.filter((r) => r.success).length;
-    return results;
-  };
-
-  app.post(`${v}/composite/sobjects`, async (request, reply) =>
-    collection(
-      request,
-      reply,
-      (record, user) =>
-        data.insert(String((record.attributes as { type?: string }).type ?? ''), record, user),
-      () => undefined,
-    ),
-  );
-  app.patch(`${v}/composite/sobjects`, async (request, reply) =>
-    collection(
-      request,
-      reply,
-      (record, user) =>
-        data.update(
-          String((record.attributes as { type?: string }).type ?? ''),
-          String(record.Id ?? ''),
-          record,
-          user,
-        ),
-      () => undefined,
-    ),
-  );
-  app.patch<{ Params: { type: string; field: string } }>(
-    `${v}/composite/sobjects/:type/:field`,
-    async (request, reply) => {
-      const { type, field } = request.params;
-      const keyOf = (record: Record<string, unknown>) => {
-        const entry = Object.entries(record).find(([k]) => k.toLowerCase() === field.toLowerCase());
-        return entry ? String(entry[1]) : undefined;
-      };
-      return collection(
-        request,
-        reply,
-        (record, user) => {
-          const key = keyOf(record);
-          if (key === undefined) {
-            throw new RecordError([
-              {
-                statusCode: 'MISSING_ARGUMENT',
-                message: `${field} not specified`,
-                fields: [field],
-              },
-            ]);
-          }
-          const recordType = (record.attributes as { type?: string } | undefined)?.type ?? type;
-          if (recordType.toLowerCase() !== type.toLowerCase()) {
-            throw new RecordError([
-              {
-                statusCode: 'INVALID_TYPE',
-                message: `Record type ${recordType} does not match ${type}`,
-                fields: [],
-              },
-            ]);
-          }
-          return data.upsert(type, field, key, record, user);
-        },
-        keyOf,
-      );
-    },
-  );
-  app.delete<{ Querystring: { ids?: string } }>(`${v}/composite/sobjects`, async (request) =>
-    (request.query.ids ?? '')
-      .split(',')
-      .filter(Boolean)
-      .map((id) => {
-        const found = data.findById(id);
-        if (!found) {
-          return {
-            id,
-            success: false,
-            errors: [{ statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] }],
-          };
-        }
-        data.delete(found.os.name, found.record.Id);
-        return { id: found.record.Id, success: true, errors: [] };
-      }),
-  );
-
-  // --------------------------------------------------------------------------------------------
-  // Query
-
-  const cursors = new Map<string, { records: Record<string, unknown>[]; at: number }>();
-  const page = (records: Record<string, unknown>[], at: number, locator: string | null) => {
-    const slice = records.slice(at, at + batchSize);
-    const done = at + batchSize >= records.length;
-    return {
-      totalSize: records.length,
-      done,
-      ...(done
-        ? {}
-        : { nextRecordsUrl: `/services/data/v${version}/query/${locator}-${at + batchSize}` }),
-      records: slice,
-    };
-  };
-  const runQuery = (
-    request: FastifyRequest<{ Querystring: { q?: string } }>,
-    reply: FastifyReply,
-  ) => {
-    try {
-      const result = query.run(request.query.q ?? '');
-      if (result.count !== undefined) return { totalSize: result.count, done: true, records: [] };
-      if (result.records.length <= batchSize)
-        return { totalSize: result.totalSize, done: true, records: result.records };
-      const locator = `01g${randomBytes(6).toString('hex')}`;
-      cursors.set(locator, { records: result.records, at: 0 });
-      return page(result.records, 0, locator);
-    } catch (error) {
-      return fail(reply, error);
-    }
-  };
-  app.get<{ Querystring: { q?: string } }>(`${v}/query`, async (request, reply) =>
-    runQuery(request, reply),
-  );
-  app.get<{ Querystring: { q?: string } }>(`${v}/queryAll`, async (request, reply) =>
-    runQuery(request, reply),
-  );
-  app.get<{ Params: { locator: string } }>(`${v}/query/:locator`, async (request, reply) => {
-    const [locator, at] = request.params.locator.split('-');
-    const cursor = cursors.get(locator ?? '');
-    if (!cursor) {
+    if (error instanceof SfRecordError) {
       return reply
         .code(400)
-        .send([{ message: 'invalid query locator', errorCode: 'INVALID_QUERY_LOCATOR' }]);
+        .send([{ message: error.message, errorCode: error.statusCode, fields: error.fields }]);
     }
-    const result = page(cursor.records, Number(at), locator ?? '');
-    if (result.done) cursors.delete(locator ?? '');
-    return result;
+    const e = error as { statusCode?: number; code?: string; message?: string };
+    if (e.statusCode && e.statusCode < 500) {
+      const code =
+        e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+          ? 'UNSUPPORTED_MEDIA_TYPE'
+          : 'JSON_PARSER_ERROR';
+      return reply
+        .code(e.statusCode === 415 ? 415 : 400)
+        .send([{ message: e.message ?? 'Bad request', errorCode: code }]);
+    }
+    reply.log.error(error);
+    return reply
+      .code(500)
+      .send([{ message: 'An unexpected error occurred.', errorCode: 'UNKNOWN_EXCEPTION' }]);
   });
+  app.setNotFoundHandler(async (_request, reply) => reply.code(404).send(notFound().body()));
 
-  // --------------------------------------------------------------------------------------------
-  // Bulk API 2.0 ingest
-
-  app.post(`${v}/jobs/ingest`, async (request, reply) => {
-    try {
-      return bulk.info(
-        bulk.create((request.body ?? {}) as Record<string, unknown>, userOf(request)),
-        version,
-      );
-    } catch (error) {
-      return fail(reply, error);
-    }
+  // OAuth 2.0.
+  app.post('/services/oauth2/token', async (request) => {
+    const params = (request.body ?? {}) as Record<string, string | undefined>;
+    return auth.token(params);
   });
-  const jobOr404 = (id: string, reply: FastifyReply) => {
-    const job = bulk.jobs.get(id);
-    if (!job) {
-      void reply
-        .code(404)
-        .send([{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
-      return null;
+  app.post('/services/oauth2/revoke', async (request, reply) => {
+    const params = {
+      ...(request.query as Record<string, string>),
+      ...((request.body as Record<string, string> | null) ?? {}),
+    };
+    if (!params.token || !auth.revoke(params.token)) {
+      return reply.code(400).send({
+        error: 'unsupported_token_type',
+        error_description: 'this token type is not supported',
+      });
     }
-    return job;
+    return reply.code(200).send();
+  });
+  const identity = (userId: string) => {
+    const user = auth.user(userId) as EmulatorUser;
+    const record = store.get(userId) ?? {};
+    return {
+      id: `${auth.instanceUrl}/id/${orgId}/${userId}`,
+      asserted_user: true,
+      user_id: userId,
+      organization_id: orgId,
+      username: user.username,
+      display_name: record.Name ?? user.username,
+      email: record.Email ?? user.username,
+      active: user.isActive,
+      user_type: 'STANDARD',
+      urls: {
+        rest: `${auth.instanceUrl}/services/data/v{version}/`,
+        sobjects: `${auth.instanceUrl}/services/data/v{version}/sobjects/`,
+        query: `${auth.instanceUrl}/services/data/v{version}/query/`,
+      },
+    };
   };
-  app.put<{ Params: { id: string } }>(`${v}/jobs/ingest/:id/batches`, async (request, reply) => {
-    const job = jobOr404(request.params.id, reply);
-    if (!job) return reply;
-    try {
-      bulk.upload(job, typeof request.body === 'string' ? request.body : '');
-      return reply.code(201).send();
-    } catch (error) {
-      return fail(reply, error);
+  app.get('/id/:org/:user', async (request) => {
+    const params = request.params as Record<string, string>;
+    if (params.org !== orgId || !auth.user(params.user ?? '')) throw notFound();
+    return identity(params.user as string);
+  });
+  app.get('/services/oauth2/userinfo', async (request) => {
+    const info = identity(request.sfSession?.userId ?? '');
+    return {
+      sub: info.id,
+      user_id: info.user_id,
+      organization_id: orgId,
+      preferred_username: info.username,
+      name: info.display_name,
+      email: info.email,
+    };
+  });
+  app.get('/services/data', async () =>
+    ['55.0', '58.0', '59.0', '60.0', '61.0', '62.0'].map((version) => ({
+      label: `API ${version}`,
+      url: `/services/data/v${version}`,
+      version,
+    })),
+  );
+  app.get('/services/data/', async (_request, reply) => reply.redirect('/services/data'));
+
+  registerRest(app, {
+    dml,
+    usage,
+    queryBatchSize: options.queryBatchSize ?? 2000,
+    userOf,
+    now,
+    written: (path, count) => {
+      recordsWritten[path] += count;
+    },
+  });
+
+  // Bulk API 2.0.
+  const base = '/services/data/:version/jobs';
+  const kind = (name: string) => ({ config: { kind: name } });
+  const id = (request: FastifyRequest) => (request.params as Record<string, string>).id ?? '';
+  app.post(`${base}/ingest`, kind('bulk2.create'), async (request) =>
+    bulk.createIngest(
+      (request.body ?? {}) as Record<string, unknown>,
+      userOf(request),
+      versionOf(request),
+    ),
+  );
+  app.get(`${base}/ingest`, kind('bulk2.list'), async (request) => {
+    versionOf(request);
+    return bulk.listIngest();
+  });
+  app.get(`${base}/ingest/:id`, kind('bulk2.info'), async (request) => {
+    versionOf(request);
+    return bulk.ingestInfo(id(request));
+  });
+  app.put(`${base}/ingest/:id/batches`, kind('bulk2.upload'), async (request, reply) => {
+    versionOf(request);
+    if (typeof request.body !== 'string') {
+      throw new SfRequestError(
+        400,
+        'INVALIDJOB',
+        'InvalidJob : upload CSV with Content-Type: text/csv',
+      );
     }
+    bulk.upload(id(request), request.body);
+    return reply.code(201).send();
   });
-  app.patch<{ Params: { id: string } }>(`${v}/jobs/ingest/:id`, async (request, reply) => {
-    const job = jobOr404(request.params.id, reply);
-    if (!job) return reply;
-    const state = (request.body as { state?: string } | undefined)?.state;
-    try {
-      if (state === 'UploadComplete') {
-        const user = userOf(request);
-        bulk.complete(job, user);
-        // Count what the job writes, once it is done.
-        const count = () => {
-          if (job.state === 'JobComplete') stats.recordsWritten.bulk += job.successful.length;
-          else if (job.state === 'InProgress' || job.state === 'UploadComplete')
-            setTimeout(count, 5);
-        };
-        count();
-      } else if (state === 'Aborted') bulk.abort(job);
-      else
-        throw new RecordError([
-          {
-            statusCode: 'INVALIDJOBSTATE',
-            message: `Cannot set state ${String(state)}`,
-            fields: [],
-          },
-        ]);
-      return bulk.info(job, version);
-    } catch (error) {
-      return fail(reply, error);
-    }
+  app.patch(`${base}/ingest/:id`, kind('bulk2.state'), async (request) => {
+    versionOf(request);
+    return bulk.setState(id(request), (request.body as { state?: unknown } | null)?.state);
   });
-  app.get<{ Params: { id: string } }>(`${v}/jobs/ingest/:id`, async (request, reply) => {
-    const job = jobOr404(request.params.id, reply);
-    return job ? bulk.info(job, version) : reply;
-  });
-  app.delete<{ Params: { id: string } }>(`${v}/jobs/ingest/:id`, async (request, reply) => {
-    if (!jobOr404(request.params.id, reply)) return reply;
-    bulk.jobs.delete(request.params.id);
+  app.delete(`${base}/ingest/:id`, kind('bulk2.delete'), async (request, reply) => {
+    versionOf(request);
+    bulk.deleteJob(id(request), 'ingest');
     return reply.code(204).send();
   });
-  for (const [path, kind] of [
-    ['successfulResults', 'successful'],
-    ['failedResults', 'failed'],
-    ['unprocessedrecords', 'unprocessed'],
-  ] as const) {
-    app.get<{ Params: { id: string } }>(`${v}/jobs/ingest/:id/${path}`, async (request, reply) => {
-      const job = jobOr404(request.params.id, reply);
-      if (!job) return reply;
-      return reply.type('text/csv').send(bulk.results(job, kind));
-    });
-  }
+  const csv = (reply: FastifyReply, text: string) =>
+    reply.header('content-type', 'text/csv').send(text);
+  app.get(`${base}/ingest/:id/successfulResults`, kind('bulk2.results'), async (request, reply) =>
+    csv(reply, bulk.results(id(request), 'successful')),
+  );
+  app.get(`${base}/ingest/:id/failedResults`, kind('bulk2.results'), async (request, reply) =>
+    csv(reply, bulk.results(id(request), 'failed')),
+  );
+  app.get(`${base}/ingest/:id/unprocessedrecords`, kind('bulk2.results'), async (request, reply) =>
+    csv(reply, bulk.results(id(request), 'unprocessed')),
+  );
+  app.post(`${base}/query`, kind('bulk2.query'), async (request) =>
+    bulk.createQuery(
+      (request.body ?? {}) as Record<string, unknown>,
+      userOf(request),
+      versionOf(request),
+    ),
+  );
+  app.get(`${base}/query/:id`, kind('bulk2.info'), async (request) => {
+    versionOf(request);
+    return bulk.queryInfo(id(request));
+  });
+  app.patch(`${base}/query/:id`, kind('bulk2.state'), async (request) => {
+    versionOf(request);
+    return bulk.abortQuery(id(request));
+  });
+  app.delete(`${base}/query/:id`, kind('bulk2.delete'), async (request, reply) => {
+    versionOf(request);
+    bulk.deleteJob(id(request), 'query');
+    return reply.code(204).send();
+  });
+  app.get(`${base}/query/:id/results`, kind('bulk2.results'), async (request, reply) => {
+    versionOf(request);
+    const { csv: text, count } = bulk.queryResults(id(request));
+    return reply
+      .header('Sforce-Locator', 'null')
+      .header('Sforce-NumberOfRecords', String(count))
+      .header('content-type', 'text/csv')
+      .send(text);
+  });
 
-  const host = options.host ?? '127.0.0.1';
-  await app.listen({ host, port: options.port ?? 0 });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
-  baseUrl = `http://${host}:${port}`;
+  const address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+  const url = address.replace('[::1]', '127.0.0.1');
+  auth.instanceUrl = url;
+
+  const userId = (username: string) => {
+    const user = auth.userByName(username);
+    if (!user) throw new Error(`no user ${username}`);
+    return user.id;
+  };
 
   return {
-    url: baseUrl,
-    accessToken,
-    clientId,
-    clientSecret,
-    orgId: data.orgId,
+    url,
+    accessToken: auth.issue(integration.id).token,
+    refreshToken: auth.issueRefreshToken(integration.username),
+    clientId: apps[0]?.clientId ?? '',
+    clientSecret: apps[0]?.clientSecret ?? '',
+    orgId,
     integrationUsername: integration.username,
+    schema,
     faults,
-    stats,
-    data,
-    records: (sobject) => data.all(sobject),
-    seed: (sobject, fields, id) =>
-      data.insert(
-        sobject,
-        fields,
-        { id: integration.id, permissions: integration.permissions },
-        id ? { id } : {},
-      ).id,
-    failRecords(fault) {
-      recordFaults.push({ ...fault, remaining: fault.times ?? 1 });
+    usage,
+    get stats(): EmulatorStats {
+      const byUser: Record<string, number> = {};
+      for (const [uid, n] of usage.byUser) byUser[auth.user(uid)?.username ?? uid] = n;
+      return {
+        apiCalls: usage.used,
+        byKind: Object.fromEntries(usage.byKind),
+        byUser,
+        records: store.counts(),
+        writes: structuredClone(writes),
+        tokenGrants: { ...auth.grants },
+        tokenRequests: Object.values(auth.grants).reduce((a, b) => a + b, 0),
+        recordsWritten: { ...recordsWritten },
+        bulkRecords: structuredClone(bulkRecords),
+      };
     },
-    expireSessions() {
-      for (const s of sessions.values()) s.valid = false;
+    records: (object, opts = {}) => {
+      const def = schema.objectsLower.get(object.toLowerCase());
+      if (!def) throw new Error(`no object ${object}`);
+      return store.all(def.name, opts.includeDeleted === true).map((r) => ({ ...r }));
     },
-    setApiUsage(used, limit) {
-      if (limit !== undefined) dailyLimit = limit;
-      usageOffset = used - stats.apiCalls;
+    record: (object, id) => {
+      const record = store.get(id);
+      const def = record ? store.objectOfId(String(record.Id)) : undefined;
+      return record && def?.name.toLowerCase() === object.toLowerCase() ? { ...record } : undefined;
     },
+    seed: (object, fields, id) => {
+      const def = schema.objectsLower.get(object.toLowerCase());
+      if (!def) throw new Error(`no object ${object}`);
+      const given = id === undefined ? undefined : (toId18(id) ?? undefined);
+      if (id !== undefined && (!given || given.slice(0, 3) !== def.keyPrefix)) {
+        throw new Error(`seed: ${id} is not a ${def.name} id (key prefix ${def.keyPrefix})`);
+      }
+      return store.insert(def, { ...fields }, integration.id, given).Id as string;
+    },
+    seedMany: (object, records) => {
+      const def = schema.objectsLower.get(object.toLowerCase());
+      if (!def) throw new Error(`no object ${object}`);
+      return records.map((r) => store.insert(def, { ...r }, integration.id).Id as string);
+    },
+    failRecords: (fault) =>
+      faults.failRecords({
+        object: fault.sobject,
+        errorCode: fault.statusCode,
+        ...(fault.externalId !== undefined ? { externalId: fault.externalId } : {}),
+        ...(fault.message !== undefined ? { message: fault.message } : {}),
+        ...(fault.times !== undefined ? { times: fault.times } : {}),
+      }),
+    expireSessions: () => {
+      auth.expire();
+    },
+    setApiUsage: (used, limit) => {
+      if (limit !== undefined) usage.max = limit;
+      usage.used = used;
+    },
+    userId,
+    tokenFor: (username) => auth.issue(userId(username)).token,
+    refreshTokenFor: (username) => auth.issueRefreshToken(username),
+    authorizationCodeFor: (username) => auth.issueAuthorizationCode(username),
+    expireTokens: (token) => auth.expire(token),
+    revokeToken: (token) => auth.revoke(token),
+    unimplementedRules: () =>
+      [...schema.objects.values()].flatMap((o) =>
+        o.validationRules.filter((r) => !r.implemented).map((r) => `${o.name}.${r.name}`),
+      ),
     close: () => app.close(),
   };
-}
-
-function kindOf(method: string, path: string): string {
-  if (path.includes('/composite/sobjects')) return 'collections';
-  if (path.includes('/jobs/ingest')) return 'bulk';
-  if (/\/query(All)?(\/|$)/.test(path)) return 'query';
-  if (path.endsWith('/describe') || path.endsWith('/sobjects')) return 'describe';
-  if (path.includes('/sobjects/')) return method === 'GET' ? 'read' : 'write';
-  return 'other';
-}
-
-/** Check a JWT bearer assertion: RS256 signature, issuer, audience, expiry. */
-function verifyJwt(
-  assertion: string,
-  publicKeyPem: string | undefined,
-  clientId: string,
-  baseUrl: string,
-): { sub: string } | { error: string } {
-  if (!publicKeyPem) return { error: 'JWT bearer is not configured on this connected app' };
-  const parts = assertion.split('.');
-  if (parts.length !== 3) return { error: 'invalid assertion' };
-  const [header, payload, signature] = parts as [string, string, string];
-  let claims: { iss?: string; sub?: string; aud?: string; exp?: number };
-  try {
-    const head = JSON.parse(Buffer.from(header, 'base64url').toString()) as { alg?: string };
-    if (head.alg !== 'RS256') return { error: 'invalid assertion: alg must be RS256' };
-    claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as typeof claims;
-  } catch {
-    return { error: 'invalid assertion' };
-  }
-  const verifier = createVerify('RSA-SHA256');
-  verifier.update(`${header}.${payload}`);
-  if (!verifier.verify(createPublicKey(publicKeyPem), Buffer.from(signature, 'base64url'))) {
-    return { error: 'invalid assertion: signature' };
-  }
-  if (claims.iss !== clientId) return { error: 'invalid assertion: client identifier invalid' };
-  const audiences = ['https://login.salesforce.com', 'https://test.salesforce.com', baseUrl];
-  if (!claims.aud || !audiences.includes(claims.aud))
-    return { error: 'invalid assertion: audience' };
-  if (typeof claims.exp !== 'number' || claims.exp * 1000 < Date.now()) {
-    return { error: 'invalid assertion: expired' };
-  }
-  if (!claims.sub) return { error: 'invalid assertion: subject' };
-  return { sub: claims.sub };
 }

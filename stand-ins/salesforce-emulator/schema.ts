@@ -1,572 +1,354 @@
 /**
- * The emulator's schema, built at start from the package's force-app metadata: every custom
- * object and field (type, length, precision and scale, required, external id / unique, restricted
- * picklist values, lookup targets and relationship names), the Billing_ fields the package adds
- * to standard objects, and the standard fields of those objects as a real org describes them.
- * Describe answers, type checks and SOQL relationship paths all read this one model.
+ * The org schema, built at start from the package's force-app metadata (custom objects, custom
+ * fields on standard objects, validation rules, custom permissions) on top of the standard
+ * objects in standard-objects.ts. Read with scripts/lib/sfdx-tree.ts, the same reader the
+ * metadata checks use.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { XMLParser } from 'fast-xml-parser';
+import { basename } from 'node:path';
+import { children, readTree, text } from '../../scripts/lib/sfdx-tree.ts';
+import type { XmlNode } from '../../scripts/lib/sfdx-tree.ts';
+import { base62 } from './ids.ts';
+import { field, fieldOf } from './schema-types.ts';
+import type { FieldDef, ObjectDef, Schema, ValidationRuleDef } from './schema-types.ts';
+import { STANDARD_OBJECTS } from './standard-objects.ts';
 
-export interface FieldSchema {
-  name: string;
-  label: string;
-  type: string;
-  length?: number;
-  precision?: number;
-  scale?: number;
-  referenceTo?: string[];
-  relationshipName?: string | null;
-  picklistValues?: { value: string; label: string; active: boolean; defaultValue: boolean }[];
-  restrictedPicklist?: boolean;
-  externalId?: boolean;
-  unique?: boolean;
-  idLookup?: boolean;
-  createable: boolean;
-  updateable: boolean;
-  calculated?: boolean;
-  nillable: boolean;
-  defaultedOnCreate?: boolean;
-  /** Checkbox default, picklist default: applied on insert when the field is absent. */
-  defaultValue?: string | boolean | null;
-  autoNumber?: string;
+export const DEFAULT_FORCE_APP = new URL('../../force-app/main/default/', import.meta.url).pathname;
+
+export interface SchemaOptions {
+  /** The SFDX source folder to read (default: this repository's force-app/main/default). */
+  forceApp?: string;
+  /** Adds CurrencyIsoCode (a restricted picklist of `currencies`) to every object. */
+  multiCurrency?: boolean;
+  /** The org's active currencies, corporate currency first (default USD, EUR, GBP). */
+  currencies?: string[];
+  /** `Object.RuleName` of the validation rules the emulator evaluates. */
+  implementedRules?: ReadonlySet<string>;
 }
 
-export interface ValidationRuleSchema {
-  name: string;
-  active: boolean;
-  message: string;
-  displayField?: string;
+function int(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : fallback;
 }
 
-export interface ObjectSchema {
-  name: string;
-  label: string;
-  labelPlural: string;
-  custom: boolean;
-  keyPrefix: string;
-  fields: Map<string, FieldSchema>;
-  /** Lower-cased field name → field. */
-  byLowerName: Map<string, FieldSchema>;
-  /** Relationship name (lower-cased) → the reference field. */
-  relationships: Map<string, FieldSchema>;
-  validationRules: ValidationRuleSchema[];
-  childRelationships: { childSObject: string; field: string; relationshipName: string | null }[];
-}
-
-export type Schema = Map<string, ObjectSchema>;
-
-const parser = new XMLParser({
-  ignoreAttributes: true,
-  parseTagValue: false,
-  isArray: (name) => name === 'value' || name === 'referenceTo',
-});
-
-interface FieldXml {
-  fullName: string;
-  label?: string;
-  type: string;
-  length?: string;
-  precision?: string;
-  scale?: string;
-  referenceTo?: string[];
-  relationshipName?: string;
-  externalId?: string;
-  unique?: string;
-  required?: string;
-  defaultValue?: string;
-  reparentableMasterDetail?: string;
-  formula?: string;
-  displayFormat?: string;
-  valueSet?: {
-    restricted?: string;
-    valueSetDefinition?: {
-      value?: { fullName: string; label?: string; default?: string; isActive?: string }[];
-    };
+/** One CustomField document → its field definition, typed as describe reports it. */
+export function customFieldDef(doc: XmlNode, fallbackName: string): FieldDef {
+  const name = text(doc, 'fullName') ?? fallbackName;
+  const type = text(doc, 'type') ?? 'Text';
+  const isRequired = text(doc, 'required') === 'true';
+  const externalId = text(doc, 'externalId') === 'true';
+  const base: Partial<FieldDef> = {
+    label: text(doc, 'label') ?? name,
+    custom: true,
+    externalId,
+    idLookup: externalId,
+    unique: text(doc, 'unique') === 'true',
+    caseSensitive: text(doc, 'caseSensitive') === 'true',
+    ...(isRequired ? { nillable: false, required: true } : {}),
   };
-}
-
-const int = (v: string | undefined): number | undefined =>
-  v === undefined ? undefined : Number(v);
-
-/** One custom field's metadata → its schema. */
-export function customFieldSchema(xml: FieldXml): FieldSchema {
-  const required = xml.required === 'true';
-  const base: FieldSchema = {
-    name: xml.fullName,
-    label: xml.label ?? xml.fullName,
-    type: 'string',
-    createable: true,
-    updateable: true,
-    nillable: !required,
-    externalId: xml.externalId === 'true',
-    unique: xml.unique === 'true',
-    idLookup: xml.externalId === 'true' || xml.unique === 'true',
-  };
-  if (xml.formula !== undefined) {
-    return { ...base, calculated: true, createable: false, updateable: false, nillable: true };
-  }
-  switch (xml.type) {
+  switch (type) {
     case 'Text':
-      return { ...base, type: 'string', length: int(xml.length) ?? 255 };
+      return field(name, 'string', { ...base, length: int(text(doc, 'length'), 255) });
     case 'TextArea':
-      return { ...base, type: 'textarea', length: 255 };
+      return field(name, 'textarea', { ...base, length: 255 });
     case 'LongTextArea':
     case 'Html':
-      return { ...base, type: 'textarea', length: int(xml.length) ?? 32768 };
+      return field(name, 'textarea', { ...base, length: int(text(doc, 'length'), 32768) });
     case 'Email':
-      return { ...base, type: 'email', length: 80 };
+      return field(name, 'email', { ...base, length: 80 });
     case 'Phone':
-      return { ...base, type: 'phone', length: 40 };
+      return field(name, 'phone', { ...base, length: 40 });
     case 'Url':
-      return { ...base, type: 'url', length: 255 };
+      return field(name, 'url', { ...base, length: 255 });
     case 'Picklist':
     case 'MultiselectPicklist': {
-      const values = (xml.valueSet?.valueSetDefinition?.value ?? []).map((v) => ({
-        value: v.fullName,
-        label: v.label ?? v.fullName,
-        active: v.isActive !== 'false',
-        defaultValue: v.default === 'true',
-      }));
-      const def = values.find((v) => v.defaultValue);
-      return {
+      const valueSet = children(doc, 'valueSet')[0];
+      const definition = valueSet ? children(valueSet, 'valueSetDefinition')[0] : undefined;
+      const values = definition
+        ? children(definition, 'value')
+            .filter((v) => text(v, 'isActive') !== 'false')
+            .map((v) => text(v, 'fullName') ?? '')
+        : [];
+      return field(name, type === 'Picklist' ? 'picklist' : 'multipicklist', {
         ...base,
-        type: xml.type === 'Picklist' ? 'picklist' : 'multipicklist',
-        length: 255,
-        restrictedPicklist: xml.valueSet?.restricted === 'true',
+        length: type === 'Picklist' ? 255 : 4099,
         picklistValues: values,
-        ...(def ? { defaultValue: def.value, defaultedOnCreate: true } : {}),
-      };
+        restrictedPicklist: valueSet ? text(valueSet, 'restricted') === 'true' : false,
+      });
     }
     case 'Currency':
     case 'Number':
     case 'Percent':
-      return {
-        ...base,
-        type: xml.type === 'Currency' ? 'currency' : xml.type === 'Percent' ? 'percent' : 'double',
-        precision: int(xml.precision) ?? 18,
-        scale: int(xml.scale) ?? 0,
-      };
+      return field(
+        name,
+        type === 'Currency' ? 'currency' : type === 'Percent' ? 'percent' : 'double',
+        { ...base, precision: int(text(doc, 'precision'), 18), scale: int(text(doc, 'scale'), 0) },
+      );
     case 'Checkbox':
-      return {
+      return field(name, 'boolean', {
         ...base,
-        type: 'boolean',
         nillable: false,
+        required: false,
         defaultedOnCreate: true,
-        defaultValue: xml.defaultValue === 'true',
-      };
+        defaultValue: text(doc, 'defaultValue') === 'true',
+      });
     case 'Date':
-      return { ...base, type: 'date' };
+      return field(name, 'date', base);
     case 'DateTime':
-      return { ...base, type: 'datetime' };
+      return field(name, 'datetime', base);
     case 'Lookup':
-    case 'MasterDetail':
-      return {
+    case 'MasterDetail': {
+      const masterDetail = type === 'MasterDetail';
+      const childName = text(doc, 'relationshipName');
+      return field(name, 'reference', {
         ...base,
-        type: 'reference',
-        referenceTo: xml.referenceTo ?? [],
-        relationshipName: xml.fullName.replace(/__c$/, '__r'),
-        nillable: xml.type === 'Lookup' && !required,
-        updateable: xml.type === 'Lookup' || xml.reparentableMasterDetail === 'true',
-      };
+        length: 18,
+        referenceTo: [text(doc, 'referenceTo') ?? ''],
+        relationshipName: name.replace(/__c$/, '__r'),
+        ...(childName ? { childRelationshipName: `${childName}__r` } : {}),
+        masterDetail,
+        cascadeDelete: masterDetail,
+        ...(masterDetail
+          ? {
+              nillable: false,
+              required: true,
+              updateable: text(doc, 'reparentableMasterDetail') === 'true',
+            }
+          : {}),
+      });
+    }
     case 'AutoNumber':
-      return {
+      return field(name, 'string', {
         ...base,
-        type: 'string',
         length: 30,
+        autoNumber: true,
         createable: false,
         updateable: false,
-        nillable: false,
         defaultedOnCreate: true,
-        autoNumber: xml.displayFormat ?? '{0}',
-      };
+      });
     default:
-      return { ...base, type: xml.type.toLowerCase() };
+      throw new Error(`Salesforce emulator: unsupported field type ${type} on ${name}`);
   }
 }
 
-function field(name: string, type: string, extra: Partial<FieldSchema> = {}): FieldSchema {
-  return {
-    name,
-    label: name.replace(/Id$/, '').replace(/([a-z])([A-Z])/g, '$1 $2'),
-    type,
-    createable: true,
-    updateable: true,
-    nillable: true,
-    ...extra,
-  };
-}
-const str = (name: string, length: number, extra: Partial<FieldSchema> = {}) =>
-  field(name, 'string', { length, ...extra });
-const ref = (name: string, to: string, rel: string, extra: Partial<FieldSchema> = {}) =>
-  field(name, 'reference', { referenceTo: [to], relationshipName: rel, ...extra });
-const readOnly: Partial<FieldSchema> = { createable: false, updateable: false };
-const bool = (name: string, def: boolean, extra: Partial<FieldSchema> = {}) =>
-  field(name, 'boolean', { nillable: false, defaultedOnCreate: true, defaultValue: def, ...extra });
-const money = (name: string, extra: Partial<FieldSchema> = {}) =>
-  field(name, 'currency', { precision: 18, scale: 2, ...extra });
-
-function address(prefix: string): FieldSchema[] {
-  return [
-    field(`${prefix}Street`, 'textarea', { length: 255 }),
-    str(`${prefix}City`, 40),
-    str(`${prefix}State`, 80),
-    str(`${prefix}PostalCode`, 20),
-    str(`${prefix}Country`, 80),
+function auditFields(owned: boolean): FieldDef[] {
+  const readOnly = { createable: false, updateable: false };
+  const fields = [
+    field('Id', 'id', { ...readOnly, length: 18, nillable: false, idLookup: true }),
+    field('IsDeleted', 'boolean', { ...readOnly, nillable: false, defaultedOnCreate: true }),
+    field('CreatedDate', 'datetime', { ...readOnly, nillable: false, defaultedOnCreate: true }),
+    field('CreatedById', 'reference', {
+      ...readOnly,
+      length: 18,
+      referenceTo: ['User'],
+      relationshipName: 'CreatedBy',
+      defaultedOnCreate: true,
+    }),
+    field('LastModifiedDate', 'datetime', { ...readOnly, defaultedOnCreate: true }),
+    field('LastModifiedById', 'reference', {
+      ...readOnly,
+      length: 18,
+      referenceTo: ['User'],
+      relationshipName: 'LastModifiedBy',
+      defaultedOnCreate: true,
+    }),
+    field('SystemModstamp', 'datetime', { ...readOnly, defaultedOnCreate: true }),
   ];
-}
-
-const STAGES = [
-  'Prospecting',
-  'Qualification',
-  'Needs Analysis',
-  'Value Proposition',
-  'Id. Decision Makers',
-  'Perception Analysis',
-  'Proposal/Price Quote',
-  'Negotiation/Review',
-  'Closed Won',
-  'Closed Lost',
-].map((value) => ({ value, label: value, active: true, defaultValue: false }));
-
-/** The standard objects the package extends, with the standard fields a real org describes. */
-const STANDARD: Record<string, { label: string; keyPrefix: string; fields: FieldSchema[] }> = {
-  Account: {
-    label: 'Account',
-    keyPrefix: '001',
-    fields: [
-      str('Name', 255, { nillable: false }),
-      field('Phone', 'phone', { length: 40 }),
-      field('Description', 'textarea', { length: 32000 }),
-      str('Website', 255),
-      str('AccountNumber', 40),
-      ...address('Billing'),
-      ...address('Shipping'),
-      ref('ParentId', 'Account', 'Parent'),
-      ref('OwnerId', 'User', 'Owner', { defaultedOnCreate: true, nillable: false }),
-    ],
-  },
-  Contact: {
-    label: 'Contact',
-    keyPrefix: '003',
-    fields: [
-      str('FirstName', 40),
-      str('LastName', 80, { nillable: false }),
-      str('Name', 121, readOnly),
-      field('Email', 'email', { length: 80 }),
-      field('Phone', 'phone', { length: 40 }),
-      str('Title', 128),
-      ...address('Mailing'),
-      ref('AccountId', 'Account', 'Account'),
-      ref('OwnerId', 'User', 'Owner', { defaultedOnCreate: true, nillable: false }),
-    ],
-  },
-  Product2: {
-    label: 'Product',
-    keyPrefix: '01t',
-    fields: [
-      str('Name', 255, { nillable: false }),
-      field('Description', 'textarea', { length: 4000 }),
-      str('ProductCode', 255),
-      bool('IsActive', false),
-      field('Family', 'picklist', { length: 255, picklistValues: [], restrictedPicklist: false }),
-      str('QuantityUnitOfMeasure', 255),
-    ],
-  },
-  Pricebook2: {
-    label: 'Price Book',
-    keyPrefix: '01s',
-    fields: [
-      str('Name', 255, { nillable: false }),
-      str('Description', 255),
-      bool('IsActive', false),
-      bool('IsStandard', false, readOnly),
-    ],
-  },
-  PricebookEntry: {
-    label: 'Price Book Entry',
-    keyPrefix: '01u',
-    fields: [
-      str('Name', 255, readOnly),
-      ref('Pricebook2Id', 'Pricebook2', 'Pricebook2', { updateable: false, nillable: false }),
-      ref('Product2Id', 'Product2', 'Product2', { updateable: false, nillable: false }),
-      money('UnitPrice', { nillable: false }),
-      bool('IsActive', false),
-      bool('UseStandardPrice', false),
-      str('ProductCode', 255, readOnly),
-    ],
-  },
-  Opportunity: {
-    label: 'Opportunity',
-    keyPrefix: '006',
-    fields: [
-      str('Name', 120, { nillable: false }),
-      field('StageName', 'picklist', {
-        length: 255,
-        picklistValues: STAGES,
-        restrictedPicklist: true,
+  if (owned) {
+    fields.push(
+      field('OwnerId', 'reference', {
+        length: 18,
+        referenceTo: ['User'],
+        relationshipName: 'Owner',
+        defaultedOnCreate: true,
         nillable: false,
       }),
-      field('CloseDate', 'date', { nillable: false }),
-      money('Amount'),
-      ref('Pricebook2Id', 'Pricebook2', 'Pricebook2'),
-      ref('AccountId', 'Account', 'Account'),
-      bool('IsWon', false, readOnly),
-      bool('IsClosed', false, readOnly),
-      ref('OwnerId', 'User', 'Owner', { defaultedOnCreate: true, nillable: false }),
-    ],
-  },
-  OpportunityLineItem: {
-    label: 'Opportunity Product',
-    keyPrefix: '00k',
-    fields: [
-      ref('OpportunityId', 'Opportunity', 'Opportunity', { updateable: false, nillable: false }),
-      ref('PricebookEntryId', 'PricebookEntry', 'PricebookEntry', { updateable: false }),
-      ref('Product2Id', 'Product2', 'Product2', { updateable: false }),
-      field('Quantity', 'double', { precision: 12, scale: 2 }),
-      money('UnitPrice'),
-      money('ListPrice', readOnly),
-      money('TotalPrice'),
-      money('Subtotal', readOnly),
-      field('Discount', 'percent', { precision: 18, scale: 2 }),
-      field('Description', 'textarea', { length: 255 }),
-      field('ServiceDate', 'date'),
-    ],
-  },
-  User: {
-    label: 'User',
-    keyPrefix: '005',
-    fields: [
-      str('Name', 121, readOnly),
-      str('Username', 80, { nillable: false }),
-      field('Email', 'email', { length: 80 }),
-      bool('IsActive', true),
-    ],
-  },
-};
-
-const AUDIT = (): FieldSchema[] => [
-  field('Id', 'id', { length: 18, ...readOnly, idLookup: true, nillable: false }),
-  field('CreatedDate', 'datetime', readOnly),
-  ref('CreatedById', 'User', 'CreatedBy', readOnly),
-  field('LastModifiedDate', 'datetime', readOnly),
-  ref('LastModifiedById', 'User', 'LastModifiedBy', readOnly),
-  field('SystemModstamp', 'datetime', readOnly),
-  bool('IsDeleted', false, readOnly),
-];
-
-function readXml<T>(path: string, root: string): T {
-  return (parser.parse(readFileSync(path, 'utf8')) as Record<string, T>)[root] as T;
+    );
+  }
+  return fields;
 }
 
-function finish(schema: ObjectSchema): ObjectSchema {
-  for (const f of schema.fields.values()) {
-    schema.byLowerName.set(f.name.toLowerCase(), f);
-    if (f.relationshipName) schema.relationships.set(f.relationshipName.toLowerCase(), f);
-  }
-  return schema;
-}
-
-/** Key prefixes for custom objects: `a00`, `a01`, … in name order, like a fresh org. */
-function customPrefix(index: number): string {
-  const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-  return `a${alphabet[Math.floor(index / 62) % 62]}${alphabet[index % 62]}`;
-}
-
-/** The schema of every object in `<forceApp>/main/default/objects` plus the standard objects. */
-export function buildSchema(forceAppDir: string): Schema {
-  const objectsDir = join(forceAppDir, 'main', 'default', 'objects');
-  const schema: Schema = new Map();
-  const names = new Set<string>([
-    ...Object.keys(STANDARD),
-    ...(existsSync(objectsDir) ? readdirSync(objectsDir) : []),
-  ]);
-  let customIndex = 0;
-  for (const name of [...names].sort()) {
-    const standard = STANDARD[name];
-    const dir = join(objectsDir, name);
-    const objectFile = join(dir, `${name}.object-meta.xml`);
-    const object = existsSync(objectFile)
-      ? readXml<{
-          label?: string;
-          pluralLabel?: string;
-          nameField?: { type?: string; label?: string; displayFormat?: string };
-        }>(objectFile, 'CustomObject')
-      : undefined;
-    const custom = name.endsWith('__c');
-    const os: ObjectSchema = {
-      name,
-      label: object?.label ?? standard?.label ?? name,
-      labelPlural: object?.pluralLabel ?? `${object?.label ?? standard?.label ?? name}s`,
-      custom,
-      keyPrefix: standard?.keyPrefix ?? customPrefix(customIndex++),
-      fields: new Map(),
-      byLowerName: new Map(),
-      relationships: new Map(),
-      validationRules: [],
-      childRelationships: [],
-    };
-    for (const f of [...AUDIT(), ...(standard?.fields ?? [])]) os.fields.set(f.name, f);
-    let masterDetailChild = false;
-    const fieldsDir = join(dir, 'fields');
-    if (existsSync(fieldsDir)) {
-      for (const file of readdirSync(fieldsDir)
-        .filter((f) => f.endsWith('.field-meta.xml'))
-        .sort()) {
-        const xml = readXml<FieldXml>(join(fieldsDir, file), 'CustomField');
-        if (xml.type === 'MasterDetail') masterDetailChild = true;
-        os.fields.set(xml.fullName, customFieldSchema(xml));
-      }
-    }
-    if (custom) {
-      const autoNumber = object?.nameField?.type === 'AutoNumber';
-      os.fields.set(
-        'Name',
-        str('Name', 80, {
-          label: object?.nameField?.label ?? 'Name',
-          ...(autoNumber
-            ? {
-                ...readOnly,
-                nillable: false,
-                defaultedOnCreate: true,
-                autoNumber: object?.nameField?.displayFormat ?? '{0}',
-              }
-            : { defaultedOnCreate: true }),
-        }),
-      );
-      if (!masterDetailChild) {
-        os.fields.set(
-          'OwnerId',
-          ref('OwnerId', 'User', 'Owner', { defaultedOnCreate: true, nillable: false }),
-        );
-      }
-    }
-    const rulesDir = join(dir, 'validationRules');
-    if (existsSync(rulesDir)) {
-      for (const file of readdirSync(rulesDir).filter((f) =>
-        f.endsWith('.validationRule-meta.xml'),
-      )) {
-        const xml = readXml<{
-          fullName?: string;
-          active?: string;
-          errorMessage?: string;
-          errorDisplayField?: string;
-        }>(join(rulesDir, file), 'ValidationRule');
-        os.validationRules.push({
-          name: xml.fullName ?? file.replace('.validationRule-meta.xml', ''),
-          active: xml.active !== 'false',
-          message: xml.errorMessage ?? 'Validation failed',
-          ...(xml.errorDisplayField ? { displayField: xml.errorDisplayField } : {}),
-        });
-      }
-    }
-    schema.set(name, finish(os));
-  }
-  // Child relationships, for describe and parent-to-child subqueries.
-  const childNames = new Map<string, string | null>();
-  if (existsSync(objectsDir)) {
-    for (const name of readdirSync(objectsDir)) {
-      const fieldsDir = join(objectsDir, name, 'fields');
-      if (!existsSync(fieldsDir)) continue;
-      for (const file of readdirSync(fieldsDir).filter((f) => f.endsWith('.field-meta.xml'))) {
-        const xml = readXml<FieldXml>(join(fieldsDir, file), 'CustomField');
-        if (xml.relationshipName)
-          childNames.set(`${name}.${xml.fullName}`, `${xml.relationshipName}__r`);
-      }
-    }
-  }
-  for (const os of schema.values()) {
-    for (const f of os.fields.values()) {
-      if (f.type !== 'reference') continue;
-      for (const target of f.referenceTo ?? []) {
-        schema.get(target)?.childRelationships.push({
-          childSObject: os.name,
-          field: f.name,
-          relationshipName: childNames.get(`${os.name}.${f.name}`) ?? null,
-        });
-      }
-    }
-  }
-  return schema;
-}
-
-/** The sObject describe body a real org returns (the parts jsforce and the bridge read). */
-export function describeBody(os: ObjectSchema, version: string): Record<string, unknown> {
-  const urls = (name: string) => ({
-    sobject: `/services/data/v${version}/sobjects/${name}`,
-    describe: `/services/data/v${version}/sobjects/${name}/describe`,
-    rowTemplate: `/services/data/v${version}/sobjects/${name}/{ID}`,
-  });
+function newObject(
+  name: string,
+  label: string,
+  labelPlural: string,
+  keyPrefix: string,
+  custom: boolean,
+): ObjectDef {
   return {
-    name: os.name,
-    label: os.label,
-    labelPlural: os.labelPlural,
-    custom: os.custom,
-    keyPrefix: os.keyPrefix,
-    createable: true,
-    updateable: true,
-    deletable: true,
-    queryable: true,
-    searchable: true,
-    urls: urls(os.name),
-    childRelationships: os.childRelationships.map((c) => ({
-      childSObject: c.childSObject,
-      field: c.field,
-      relationshipName: c.relationshipName,
-      cascadeDelete: false,
-    })),
-    recordTypeInfos: [],
-    fields: [...os.fields.values()].map((f) => ({
-      name: f.name,
-      label: f.label,
-      type: f.type,
-      length: f.length ?? 0,
-      precision: f.precision ?? 0,
-      scale: f.scale ?? 0,
-      digits: 0,
-      byteLength: (f.length ?? 0) * 3,
-      nillable: f.nillable,
-      createable: f.createable,
-      updateable: f.updateable,
-      calculated: f.calculated ?? false,
-      custom: f.name.endsWith('__c'),
-      externalId: f.externalId ?? false,
-      unique: f.unique ?? false,
-      idLookup: f.idLookup ?? false,
-      autoNumber: f.autoNumber !== undefined,
-      defaultedOnCreate: f.defaultedOnCreate ?? false,
-      defaultValue: f.defaultValue ?? null,
-      referenceTo: f.referenceTo ?? [],
-      relationshipName: f.relationshipName ?? null,
-      restrictedPicklist: f.restrictedPicklist ?? false,
-      picklistValues: f.picklistValues ?? [],
-      soapType: soapType(f.type),
-      filterable: true,
-      sortable: f.type !== 'textarea' || (f.length ?? 0) <= 255,
-      groupable: f.type !== 'textarea',
-    })),
+    name,
+    label,
+    labelPlural,
+    keyPrefix,
+    custom,
+    fields: new Map(),
+    fieldsLower: new Map(),
+    relationshipsLower: new Map(),
+    childRelationships: [],
+    validationRules: [],
   };
 }
 
-function soapType(type: string): string {
-  switch (type) {
-    case 'id':
-    case 'reference':
-      return 'tns:ID';
-    case 'boolean':
-      return 'xsd:boolean';
-    case 'currency':
-    case 'double':
-    case 'percent':
-      return 'xsd:double';
-    case 'int':
-      return 'xsd:int';
-    case 'date':
-      return 'xsd:date';
-    case 'datetime':
-      return 'xsd:dateTime';
-    default:
-      return 'xsd:string';
+function addField(object: ObjectDef, def: FieldDef): void {
+  object.fields.set(def.name, def);
+  object.fieldsLower.set(def.name.toLowerCase(), def);
+  if (def.relationshipName) object.relationshipsLower.set(def.relationshipName.toLowerCase(), def);
+}
+
+export function buildSchema(options: SchemaOptions = {}): Schema {
+  const root = options.forceApp ?? DEFAULT_FORCE_APP;
+  const tree = readTree(root);
+  const objects = new Map<string, ObjectDef>();
+  const currencies = options.currencies ?? ['USD', 'EUR', 'GBP'];
+
+  for (const [name, spec] of Object.entries(STANDARD_OBJECTS)) {
+    const object = newObject(name, spec.label, spec.labelPlural, spec.keyPrefix, false);
+    for (const def of auditFields(spec.owned)) addField(object, def);
+    for (const def of spec.fields) addField(object, { ...def });
+    objects.set(name, object);
   }
+
+  // Custom objects get key prefixes a0A, a0B, ... in name order, stable across starts.
+  const customNames = [...tree.objects.values()]
+    .filter((o) => o.custom && o.file)
+    .map((o) => o.name)
+    .sort();
+  customNames.forEach((name, index) => {
+    const info = tree.objects.get(name);
+    const objectFile = tree.files.find((f) => f.rel === info?.file);
+    const doc = objectFile?.doc ?? {};
+    const masterDetailChild = [...(info?.fields.values() ?? [])].some(
+      (f) => f.type === 'MasterDetail',
+    );
+    const object = newObject(
+      name,
+      text(doc, 'label') ?? name,
+      text(doc, 'pluralLabel') ?? name,
+      `a0${base62(index + 10, 1)}`,
+      true,
+    );
+    for (const def of auditFields(!masterDetailChild)) addField(object, def);
+    const nameField = children(doc, 'nameField')[0];
+    const autoNumber = nameField ? text(nameField, 'type') === 'AutoNumber' : false;
+    addField(
+      object,
+      autoNumber
+        ? field('Name', 'string', {
+            label: text(nameField ?? {}, 'label') ?? 'Name',
+            length: 30,
+            autoNumber: true,
+            createable: false,
+            updateable: false,
+            defaultedOnCreate: true,
+            nillable: false,
+            idLookup: true,
+            custom: false,
+          })
+        : field('Name', 'string', {
+            label: text(nameField ?? {}, 'label') ?? 'Name',
+            length: 80,
+            // Salesforce names a record by its Id when an API insert leaves Name out.
+            defaultedOnCreate: true,
+            idLookup: true,
+            custom: false,
+          }),
+    );
+    objects.set(name, object);
+  });
+
+  for (const file of tree.files) {
+    const parts = file.rel.split(/[\\/]/);
+    const at = parts.indexOf('objects');
+    if (at < 0) continue;
+    const object = objects.get(parts[at + 1] ?? '');
+    if (!object) continue;
+    if (file.root === 'CustomField') {
+      const fallback = basename(file.path).replace('.field-meta.xml', '');
+      addField(object, customFieldDef(file.doc, fallback));
+    } else if (file.root === 'ValidationRule') {
+      const name = text(file.doc, 'fullName') ?? basename(file.path).split('.')[0] ?? '';
+      const rule: ValidationRuleDef = {
+        object: object.name,
+        name,
+        active: text(file.doc, 'active') !== 'false',
+        errorMessage: text(file.doc, 'errorMessage') ?? name,
+        implemented: options.implementedRules?.has(`${object.name}.${name}`) ?? false,
+      };
+      const display = text(file.doc, 'errorDisplayField');
+      if (display) rule.errorDisplayField = display;
+      object.validationRules.push(rule);
+    }
+  }
+
+  if (options.multiCurrency) {
+    for (const object of objects.values()) {
+      const insertOnly = object.name === 'PricebookEntry' || object.name === 'OpportunityLineItem';
+      addField(
+        object,
+        field('CurrencyIsoCode', 'picklist', {
+          label: 'Currency ISO Code',
+          length: 3,
+          custom: false,
+          picklistValues: [...currencies],
+          restrictedPicklist: true,
+          defaultedOnCreate: true,
+          defaultValue: currencies[0] ?? 'USD',
+          updateable: !insertOnly,
+        }),
+      );
+    }
+  }
+
+  for (const object of objects.values()) {
+    for (const def of object.fields.values()) {
+      if (def.type !== 'reference') continue;
+      for (const target of def.referenceTo) {
+        const parent = objects.get(target);
+        if (!parent) {
+          throw new Error(
+            `Salesforce emulator: ${object.name}.${def.name} points at ${target}, which the emulator does not model`,
+          );
+        }
+        if (def.name === 'CreatedById' || def.name === 'LastModifiedById' || def.name === 'OwnerId')
+          continue;
+        parent.childRelationships.push({
+          childSObject: object.name,
+          field: def.name,
+          relationshipName: def.childRelationshipName ?? null,
+          cascadeDelete: def.cascadeDelete,
+        });
+      }
+    }
+  }
+
+  const objectsLower = new Map<string, ObjectDef>();
+  const byKeyPrefix = new Map<string, ObjectDef>();
+  for (const object of objects.values()) {
+    objectsLower.set(object.name.toLowerCase(), object);
+    byKeyPrefix.set(object.keyPrefix, object);
+  }
+  return {
+    objects,
+    objectsLower,
+    byKeyPrefix,
+    customPermissions: tree.customPermissions,
+    multiCurrency: options.multiCurrency === true,
+    currencies,
+  };
+}
+
+/** The child relationship of `parent` named `relationshipName` (case-insensitive). */
+export function childRelationshipOf(
+  schema: Schema,
+  parent: ObjectDef,
+  relationshipName: string,
+): { child: ObjectDef; field: FieldDef } | undefined {
+  const lower = relationshipName.toLowerCase();
+  for (const rel of parent.childRelationships) {
+    if (rel.relationshipName?.toLowerCase() !== lower) continue;
+    const child = schema.objects.get(rel.childSObject);
+    const def = child ? fieldOf(child, rel.field) : undefined;
+    if (child && def) return { child, field: def };
+  }
+  return undefined;
 }

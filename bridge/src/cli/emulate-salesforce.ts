@@ -10,6 +10,8 @@ import { parsePort } from './options.ts';
 
 interface EmulatorHandle {
   url: string;
+  /** A session of the integration user, for a jsforce Connection without OAuth. */
+  accessToken: string;
   clientId: string;
   clientSecret: string;
   integrationUsername: string;
@@ -54,10 +56,13 @@ export const emulateSalesforceCommand: CliCommand = {
             clientSecret: sf.clientSecret,
           };
           if (flags.json)
-            ctx.stdout(`${JSON.stringify({ url: sf.url, salesforce: connection })}\n`);
+            ctx.stdout(
+              `${JSON.stringify({ url: sf.url, accessToken: sf.accessToken, salesforce: connection })}\n`,
+            );
           else {
             ctx.stdout(
               `Salesforce emulator listening on ${sf.url} (integration user ${sf.integrationUsername})\n` +
+                `Access token (integration user): ${sf.accessToken}\n` +
                 `Bridge config "salesforce" for it:\n${JSON.stringify(connection, null, 2)}\n`,
             );
           }
