@@ -6,6 +6,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { Connection } from 'jsforce';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -210,12 +211,17 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         // An admin asks for the retry in Salesforce (Sync Health's Retry now): the bridge reads
         // the request, re-reads the record from billing and writes it.
         assert.equal(await bridge.retryOnce(), 0, 'nothing is due yet');
-        sf.data.update(
-          'Billing_Event_Log__c',
-          String(log?.Id),
-          { Status__c: 'Retrying', Next_Retry_At__c: new Date(Date.now() - 1000).toISOString() },
-          { id: '005000000000000AAA', permissions: new Set(['Billing_Integration_Bypass']) },
-        );
+        // The admin's edit, through the REST API as the package's updateRecord sends it.
+        const admin = new Connection({
+          instanceUrl: sf.url,
+          accessToken: sf.accessToken,
+          version: '62.0',
+        });
+        await admin.sobject('Billing_Event_Log__c').update({
+          Id: String(log?.Id),
+          Status__c: 'Retrying',
+          Next_Retry_At__c: new Date(Date.now() - 1000).toISOString(),
+        });
         assert.equal(await bridge.retryOnce(), 1);
         assert.ok(
           (await store.listFailures({ status: 'Resolved' })).some(
